@@ -1,0 +1,188 @@
+"""The simulator app factory shared by records, custody and intelligence.
+
+`create_simulator_app` wires the same infrastructure into every system: problem details, auth
+from the spec's security requirements, request and response validation, faults, the traffic
+log, `/health`, `/openapi.json`, `/oauth/token` and the `/_sim/` test-support endpoints. Each
+system adds its blueprints and its population loader.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Blueprint, Flask, g, jsonify, request
+from flask.json.provider import DefaultJSONProvider
+from sqlalchemy import MetaData, select
+
+from simulators.core import faults
+from simulators.core.auth import Issuer, bearer_token, load_clients, require_scopes
+from simulators.core.clock import Clock
+from simulators.core.config import SimConfig
+from simulators.core.context import PopulationLoader, SimulatorContext
+from simulators.core.db import Database
+from simulators.core.problems import Problem, install_problem_handlers, problem_response
+from simulators.core.sim_routes import sim_blueprint, standard_blueprint
+from simulators.core.spec import flask_rule_to_template, load_spec, operation, operation_label, security_alternatives
+from simulators.core.tables import core_tables
+from simulators.core.traffic import record_traffic
+from simulators.core.validation import SpecValidator
+
+log = logging.getLogger("interop.simulator")
+
+MAX_BODY_BYTES = 1024 * 1024
+POPULATION_KEY = "population"
+
+
+class _JSONProvider(DefaultJSONProvider):
+    sort_keys = False
+    ensure_ascii = False
+
+
+def create_simulator_app(
+    config: SimConfig,
+    *,
+    metadata: MetaData,
+    blueprints: Iterable[Blueprint],
+    loader: PopulationLoader | None = None,
+    extras: dict[str, Any] | None = None,
+    spec: dict[str, Any] | None = None,
+) -> Flask:
+    """Build one simulator: `metadata` holds its domain tables, `blueprints` its resources."""
+    app = Flask(f"interop.{config.system}")
+    app.json = _JSONProvider(app)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.url_map.strict_slashes = False
+
+    tables = core_tables(metadata, config.system)
+    db = Database(config.db_url, metadata)
+    db.check()
+    db.create_all()
+    spec = spec if spec is not None else load_spec(config.system)
+    ctx = SimulatorContext(
+        config=config,
+        db=db,
+        clock=Clock(db, tables.state),
+        tables=tables,
+        spec=spec,
+        validator=SpecValidator(spec),
+        issuer=Issuer.from_key_file(config.resolved_key_file, config.issuer, config.token_ttl_seconds),
+        clients=load_clients(config.clients_file),
+        loader=loader,
+        extras=dict(extras or {}),
+    )
+    app.extensions["interop"] = ctx
+    rng = random.Random(config.seed)
+
+    install_problem_handlers(app)
+    app.register_blueprint(standard_blueprint())
+    app.register_blueprint(sim_blueprint())
+    for bp in blueprints:
+        app.register_blueprint(bp)
+
+    @app.before_request
+    def _enforce_standard() -> None:
+        g.started = time.perf_counter()
+        g.request_valid = None
+        g.errors = []
+        if request.routing_exception is not None or request.url_rule is None:
+            return
+        template = flask_rule_to_template(request.url_rule.rule)
+        method = "get" if request.method == "HEAD" else request.method.lower()
+        op = operation(ctx.spec, template, method)
+        if op is None:
+            if not request.path.startswith("/_sim") and request.method != "OPTIONS":
+                log.error("%s %s is served but not in %s.yaml", request.method, template, config.system)
+            return
+        g.operation = operation_label(method, template)
+        alternatives = security_alternatives(ctx.spec, op)
+        if alternatives is not None:
+            principal = ctx.issuer.verify(bearer_token(request.headers.get("Authorization")))
+            g.principal = principal
+            require_scopes(principal, alternatives)
+            faults.apply_faults(ctx, g.operation, rng)
+        if config.validate_requests:
+            outcome = ctx.validator.validate_request(request)
+            g.request_valid = outcome.ok
+            if not outcome.ok:
+                g.errors = outcome.errors
+                summary = "; ".join(f"{e['field']}: {e['message']}" for e in outcome.errors[:5])
+                raise Problem(outcome.kind, f"The request does not meet the standard: {summary}",
+                              status=outcome.status, errors=outcome.errors)
+
+    @app.after_request
+    def _check_and_log(response):  # type: ignore[no-untyped-def]
+        op_label = g.get("operation")
+        response_valid = None
+        messages: list[str] = []
+        if op_label and config.response_validation != "off" and request.url_rule is not None:
+            messages = ctx.validator.validate_response(request, response)
+            response_valid = not messages
+            if messages:
+                log.error("RESPONSE BREAKS %s.yaml on %s: %s", config.system, op_label, "; ".join(messages))
+                if config.response_validation == "raise":
+                    response = problem_response(
+                        Problem("internal-error", f"Simulator bug: response breaks the standard: {'; '.join(messages)}",
+                                response_errors=messages)
+                    )
+        if config.traffic_log and not request.path.startswith("/_sim"):
+            principal = g.get("principal")
+            try:
+                record_traffic(
+                    ctx, request, response,
+                    client_id=principal.client_id if principal else None,
+                    operation=op_label,
+                    duration_ms=(time.perf_counter() - g.get("started", time.perf_counter())) * 1000,
+                    request_valid=g.get("request_valid"),
+                    response_valid=response_valid,
+                    errors=list(g.get("errors", [])) + [{"response": m} for m in messages],
+                    redact_bodies=bool(g.get("redact_traffic")),
+                )
+            except Exception:  # the log must never break the exchange it records
+                log.exception("could not write the traffic log")
+        return response
+
+    if config.load_population and loader is not None:
+        ensure_population_loaded(ctx)
+    return app
+
+
+def population_marker(config: SimConfig) -> dict[str, Any]:
+    from simulators.population import GENERATOR_VERSION
+
+    return {"seed": config.seed, "people": config.population, "defect_rate": config.defect_rate,
+            "version": GENERATOR_VERSION}
+
+
+def ensure_population_loaded(ctx: SimulatorContext, force: bool = False) -> dict[str, Any]:
+    """Load the seeded population once; reuse it on the next start when nothing changed."""
+    from simulators.population import PopulationSpec, ensure_population
+
+    marker = population_marker(ctx.config)
+    state = ctx.tables.state
+    if not force:
+        with ctx.db.session() as s:
+            row = s.execute(select(state.c.value).where(state.c.key == POPULATION_KEY)).first()
+        if row and row[0] == marker:
+            return marker
+    spec = PopulationSpec(seed=ctx.config.seed, people=ctx.config.population, defect_rate=ctx.config.defect_rate)
+    folder = ensure_population(spec, ctx.config.population_cache or (ctx.config.home / "population"))
+    ctx.db.truncate_all()
+    assert ctx.loader is not None
+    ctx.loader(ctx, folder)
+    with ctx.db.transaction() as s:
+        s.execute(state.delete().where(state.c.key == POPULATION_KEY))
+        s.execute(state.insert().values(key=POPULATION_KEY, value=marker))
+    return marker
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    """A JSON response with optional headers (ETag, Location)."""
+    resp = jsonify(body)
+    resp.status_code = status
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp

@@ -1,0 +1,90 @@
+"""The injectable clock: every time-based rule asks it, never `datetime.now()`.
+
+Tests and scenarios move time through `/_sim/clock` (freeze at an instant, or advance), so the
+PACE detention clock can be checked at the boundary minute without sleeping. The setting lives
+in the database so that every worker process of a simulator sees the same time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, select
+
+from simulators.core.db import Database
+
+_KEY = "clock"
+
+
+def utcnow() -> datetime:
+    """Real wall-clock time (UTC). Only the clock itself and infrastructure may call this."""
+    return datetime.now(UTC)
+
+
+def parse_instant(value: str) -> datetime:
+    """Parse an ISO 8601 instant; naive values are rejected (an offset is required)."""
+    dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        raise ValueError("timestamp needs a UTC offset, e.g. 2025-01-31T09:00:00Z")
+    return dt.astimezone(UTC)
+
+
+def isoformat(dt: datetime | None) -> str | None:
+    """The wire format: ISO 8601 in UTC with an explicit offset, seconds precision."""
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+class Clock:
+    """Simulated time = real time + offset, or a frozen instant; shared through the state table."""
+
+    def __init__(self, db: Database, state: Table) -> None:
+        self._db = db
+        self._state = state
+
+    def _setting(self) -> dict[str, Any]:
+        with self._db.session() as s:
+            row = s.execute(select(self._state.c.value).where(self._state.c.key == _KEY)).first()
+        return row[0] if row else {}
+
+    def _store(self, setting: dict[str, Any]) -> None:
+        with self._db.transaction() as s:
+            s.execute(self._state.delete().where(self._state.c.key == _KEY))
+            s.execute(self._state.insert().values(key=_KEY, value=setting))
+
+    def now(self) -> datetime:
+        setting = self._setting()
+        if setting.get("frozen_at"):
+            return parse_instant(setting["frozen_at"])
+        return utcnow() + timedelta(seconds=float(setting.get("offset_seconds", 0)))
+
+    def describe(self) -> dict[str, Any]:
+        setting = self._setting()
+        return {
+            "now": isoformat(self.now()),
+            "frozen": bool(setting.get("frozen_at")),
+            "offset_seconds": float(setting.get("offset_seconds", 0)),
+        }
+
+    def freeze(self, at: datetime) -> None:
+        self._store({"frozen_at": isoformat(at), "offset_seconds": 0})
+
+    def set_now(self, at: datetime, frozen: bool) -> None:
+        if frozen:
+            self.freeze(at)
+        else:
+            self._store({"offset_seconds": (at - utcnow()).total_seconds()})
+
+    def advance(self, delta: timedelta) -> None:
+        setting = self._setting()
+        if setting.get("frozen_at"):
+            self._store({"frozen_at": isoformat(parse_instant(setting["frozen_at"]) + delta)})
+        else:
+            self._store({"offset_seconds": float(setting.get("offset_seconds", 0)) + delta.total_seconds()})
+
+    def reset(self) -> None:
+        self._store({"offset_seconds": 0})

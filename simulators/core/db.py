@@ -1,0 +1,125 @@
+"""Storage through SQLAlchemy 2: an embedded SQLite file by default, PostgreSQL by URL.
+
+Each system owns its tables (prefixed with the system name) so all three can share one
+PostgreSQL database. Every write runs inside `Database.transaction()`: it commits as a whole or
+rolls back as a whole, so a fault mid-write leaves the database consistent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, Column, Engine, MetaData, String, Table, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class DatabaseError(Exception):
+    """The database URL is unusable (bad syntax, unknown driver, server unreachable)."""
+
+
+def _normalise_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgresql:// URLs (the one we install)."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine, with SQLite tuned for concurrent readers (WAL) and foreign keys on."""
+    try:
+        parsed = make_url(_normalise_url(url))
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {url!r}") from exc
+    kwargs: dict[str, Any] = {"future": True}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    elif parsed.get_backend_name() == "postgresql":
+        kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        raise DatabaseError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or postgresql://")
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise DatabaseError(f"cannot use database URL {url!r}: {exc}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def state_table(metadata: MetaData, system: str) -> Table:
+    """Key/value table for simulator state that must be shared across worker processes."""
+    return Table(
+        f"{system}_sim_state",
+        metadata,
+        Column("key", String(64), primary_key=True),
+        Column("value", JSON, nullable=False),
+    )
+
+
+class Database:
+    """One system's database: engine, tables, and transactional sessions."""
+
+    def __init__(self, url: str, metadata: MetaData) -> None:
+        self.url = url
+        self.metadata = metadata
+        self.engine = make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def check(self) -> None:
+        """Connect once, so a bad URL or a down server is reported at start, not on first request."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise DatabaseError(f"cannot connect to {self.safe_url}: {reason}") from exc
+
+    @property
+    def safe_url(self) -> str:
+        return make_url(_normalise_url(self.url)).render_as_string(hide_password=True)
+
+    def create_all(self) -> None:
+        self.metadata.create_all(self.engine)
+
+    def drop_all(self) -> None:
+        self.metadata.drop_all(self.engine)
+
+    def truncate_all(self, keep: tuple[str, ...] = ()) -> None:
+        """Delete every row of this system's tables (children first), in one transaction."""
+        with self.engine.begin() as conn:
+            for table in reversed(self.metadata.sorted_tables):
+                if table.name not in keep:
+                    conn.execute(table.delete())
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session inside one transaction: committed on success, rolled back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def session(self) -> Session:
+        """A plain session for reads (callers close it)."""
+        return self._sessions()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,59 @@
+"""Fault injection: make a simulator slow, flaky or down, to test how consumers cope.
+
+Settings live in the shared state table (all workers agree) and apply to business operations
+only (never to /health, /_sim or the token endpoint).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+from sqlalchemy import select
+
+from simulators.core.context import SimulatorContext
+from simulators.core.problems import Problem
+
+KEY = "faults"
+DEFAULTS: dict[str, Any] = {"latency_ms": 0, "error_rate": 0.0, "down": False, "operations": []}
+
+
+def get_faults(ctx: SimulatorContext) -> dict[str, Any]:
+    table = ctx.tables.state
+    with ctx.db.session() as s:
+        row = s.execute(select(table.c.value).where(table.c.key == KEY)).first()
+    return {**DEFAULTS, **(row[0] if row else {})}
+
+
+def set_faults(ctx: SimulatorContext, settings: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(settings) - set(DEFAULTS)
+    if unknown:
+        raise Problem("validation-error", f"unknown fault settings: {', '.join(sorted(unknown))}")
+    merged = {**DEFAULTS, **settings}
+    if not isinstance(merged["latency_ms"], int) or not 0 <= merged["latency_ms"] <= 60000:
+        raise Problem("validation-error", "latency_ms must be an integer from 0 to 60000")
+    if not isinstance(merged["error_rate"], int | float) or not 0 <= merged["error_rate"] <= 1:
+        raise Problem("validation-error", "error_rate must be a number from 0 to 1")
+    if not isinstance(merged["down"], bool):
+        raise Problem("validation-error", "down must be true or false")
+    table = ctx.tables.state
+    with ctx.db.transaction() as s:
+        s.execute(table.delete().where(table.c.key == KEY))
+        s.execute(table.insert().values(key=KEY, value=merged))
+    return merged
+
+
+def apply_faults(ctx: SimulatorContext, operation_label: str, rng: random.Random) -> None:
+    """Called before a business operation runs; may sleep or raise a 503/500 problem."""
+    faults = get_faults(ctx)
+    ops = faults.get("operations") or []
+    if ops and operation_label not in ops:
+        return
+    if faults["latency_ms"]:
+        time.sleep(faults["latency_ms"] / 1000)
+    if faults["down"]:
+        raise Problem("service-unavailable", f"The {ctx.system} system is unavailable (simulated outage).",
+                      headers={"Retry-After": "30"})
+    if faults["error_rate"] and rng.random() < faults["error_rate"]:
+        raise Problem("internal-error", f"The {ctx.system} system failed (simulated fault); nothing was changed.")

@@ -1,0 +1,71 @@
+"""Real WSGI serving (waitress) for `interop up`, the tests and the benchmarks.
+
+Waitress: pure Python, multi-threaded, runs the same on every platform a vendor or force may
+use; the tests start it in a thread on a free port, `interop up` in a child process per system.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Any
+
+from waitress.server import create_server
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+class ServerThread:
+    """A waitress server in a background thread; `url` is ready once constructed."""
+
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
+        self.server = create_server(app, host=host, port=port, threads=threads, ident="interop")
+        self.host = host
+        self.port = int(self.server.effective_port)  # type: ignore[union-attr]
+        self.url = f"http://{host}:{self.port}"
+        self.app = app
+        self._thread = threading.Thread(target=self.server.run, name=f"waitress-{self.port}", daemon=True)
+        self._thread.start()
+        wait_for_port(host, self.port)
+
+    def stop(self) -> None:
+        self.server.close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> ServerThread:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def wait_for_port(host: str, port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listening on {host}:{port} after {timeout}s")
+
+
+def serve_forever(app: Any, host: str, port: int, threads: int = 8) -> None:
+    """Serve in the foreground until the process is told to stop."""
+    server = create_server(app, host=host, port=port, threads=threads, ident="interop")
+    server.run()

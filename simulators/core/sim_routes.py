@@ -1,0 +1,190 @@
+"""Endpoints every simulator has.
+
+`standard_blueprint`: part of the standard (in every OpenAPI document): `/health`,
+`/openapi.json`, `/oauth/token`, `/.well-known/jwks.json`.
+`sim_blueprint`: test support under `/_sim/`, deliberately not part of the standard: reset,
+clock control, faults, captured traffic.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from sqlalchemy import select
+
+from simulators.core import faults
+from simulators.core.auth import TokenRequestError, client_credentials_grant
+from simulators.core.clock import isoformat, parse_instant
+from simulators.core.context import sim
+from simulators.core.paging import page_body, page_params, paginate
+from simulators.core.problems import Problem
+
+
+def standard_blueprint() -> Blueprint:
+    bp = Blueprint("standard", __name__)
+
+    @bp.get("/health")
+    def health():  # type: ignore[no-untyped-def]
+        from harness import __version__
+
+        ctx = sim()
+        return jsonify(
+            {
+                "status": "ok",
+                "system": ctx.system,
+                "version": __version__,
+                "time": isoformat(ctx.clock.now()),
+                "database": ctx.db.dialect,
+            }
+        )
+
+    @bp.get("/openapi.json")
+    def openapi_document():  # type: ignore[no-untyped-def]
+        return jsonify(sim().spec)
+
+    @bp.get("/.well-known/jwks.json")
+    def jwks():  # type: ignore[no-untyped-def]
+        return jsonify(sim().issuer.jwks())
+
+    @bp.post("/oauth/token")
+    def token():  # type: ignore[no-untyped-def]
+        ctx = sim()
+        if not request.mimetype == "application/x-www-form-urlencoded":
+            err = TokenRequestError("invalid_request", "Send the token request form-encoded (RFC 6749).")
+        else:
+            try:
+                body = client_credentials_grant(
+                    request.form.to_dict(), request.headers.get("Authorization"), ctx.clients, ctx.issuer
+                )
+                resp = jsonify(body)
+                resp.headers["Cache-Control"] = "no-store"
+                return resp
+            except TokenRequestError as exc:
+                err = exc
+        resp = jsonify({"error": err.error, "error_description": err.description})
+        resp.status_code = err.status
+        resp.headers["Cache-Control"] = "no-store"
+        if err.status == 401:
+            resp.headers["WWW-Authenticate"] = 'Basic realm="interop"'
+        return resp
+
+    return bp
+
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Problem("bad-request", "Send a JSON object body.")
+    return body
+
+
+def sim_blueprint() -> Blueprint:
+    bp = Blueprint("sim", __name__, url_prefix="/_sim")
+
+    @bp.post("/reset")
+    def reset():  # type: ignore[no-untyped-def]
+        """Back to the seeded population, real time, no faults, empty traffic log."""
+        from simulators.core.app import ensure_population_loaded
+
+        ctx = sim()
+        if ctx.loader is not None and ctx.config.load_population:
+            marker = ensure_population_loaded(ctx, force=True)
+        else:
+            ctx.db.truncate_all()
+            marker = None
+        ctx.clock.reset()
+        faults.set_faults(ctx, {})
+        for hook in ctx.extras.get("reset_hooks", []):
+            hook(ctx)
+        return jsonify({"status": "reset", "population": marker, "time": isoformat(ctx.clock.now())})
+
+    @bp.get("/clock")
+    def get_clock():  # type: ignore[no-untyped-def]
+        return jsonify(sim().clock.describe())
+
+    @bp.put("/clock")
+    def put_clock():  # type: ignore[no-untyped-def]
+        """`{"now": "2025-01-01T09:00:00Z", "frozen": true}` sets simulated time."""
+        body = _json_body()
+        try:
+            at = parse_instant(str(body["now"]))
+        except (KeyError, ValueError) as exc:
+            raise Problem("validation-error", f"now must be an ISO 8601 instant with offset ({exc})") from exc
+        sim().clock.set_now(at, frozen=bool(body.get("frozen", True)))
+        return jsonify(sim().clock.describe())
+
+    @bp.post("/clock/advance")
+    def advance_clock():  # type: ignore[no-untyped-def]
+        """`{"hours": 6, "minutes": 1}` moves simulated time forward."""
+        body = _json_body()
+        try:
+            delta = timedelta(
+                days=float(body.get("days", 0)),
+                hours=float(body.get("hours", 0)),
+                minutes=float(body.get("minutes", 0)),
+                seconds=float(body.get("seconds", 0)),
+            )
+        except (TypeError, ValueError) as exc:
+            raise Problem("validation-error", "days, hours, minutes and seconds must be numbers") from exc
+        if delta.total_seconds() < 0:
+            raise Problem("validation-error", "time only moves forward; use PUT /_sim/clock to set it")
+        sim().clock.advance(delta)
+        return jsonify(sim().clock.describe())
+
+    @bp.post("/clock/reset")
+    def reset_clock():  # type: ignore[no-untyped-def]
+        sim().clock.reset()
+        return jsonify(sim().clock.describe())
+
+    @bp.get("/faults")
+    def get_faults():  # type: ignore[no-untyped-def]
+        return jsonify(faults.get_faults(sim()))
+
+    @bp.put("/faults")
+    def put_faults():  # type: ignore[no-untyped-def]
+        return jsonify(faults.set_faults(sim(), _json_body()))
+
+    @bp.get("/traffic")
+    def traffic():  # type: ignore[no-untyped-def]
+        """Captured exchanges, oldest first; `client=`, `invalid_only=true`, `limit`, `cursor`."""
+        ctx = sim()
+        t = ctx.tables.traffic
+        stmt = select(t)
+        if request.args.get("client"):
+            stmt = stmt.where(t.c.client_id == request.args["client"])
+        if request.args.get("invalid_only", "").lower() in ("1", "true", "yes"):
+            stmt = stmt.where((t.c.request_valid.is_(False)) | (t.c.response_valid.is_(False)))
+        limit, cursor = page_params()
+        with ctx.db.session() as s:
+            page = paginate(s, stmt, t.c.seq, limit=limit, cursor=cursor, scalars=False)
+        items = [
+            {
+                "seq": r.seq,
+                "at": isoformat(r.at),
+                "client_id": r.client_id,
+                "method": r.method,
+                "path": r.path,
+                "query": r.query,
+                "operation": r.operation,
+                "status": r.status,
+                "duration_ms": r.duration_ms,
+                "request_valid": r.request_valid,
+                "response_valid": r.response_valid,
+                "errors": r.errors,
+                "request_body": r.request_body,
+                "response_body": r.response_body,
+            }
+            for r in page.items
+        ]
+        return jsonify(page_body(items, page))
+
+    @bp.delete("/traffic")
+    def clear_traffic():  # type: ignore[no-untyped-def]
+        ctx = sim()
+        with ctx.db.transaction() as s:
+            s.execute(ctx.tables.traffic.delete())
+        return ("", 204)
+
+    return bp

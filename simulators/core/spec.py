@@ -1,0 +1,130 @@
+"""The published standard: load `contracts/openapi/<system>.yaml`, bundled with `common.yaml`.
+
+The bundled document is what a simulator serves at `/openapi.json` and validates against, and
+what the harness fuzzes, so all of them read exactly one thing.
+
+Why a small hand-written bundler: the standard keeps shared POLE schemas in `common.yaml`,
+referenced as `common.yaml#/components/...`. Served documents must be self-contained (a vendor
+fetching `/openapi.json` has no `common.yaml` beside it). The maintained bundlers either target
+OpenAPI 3.0 / Swagger (prance) or are Node tools; OpenAPI 3.1 allows plain JSON Schema `$ref`s,
+so rewriting the external references to local ones and copying the shared components is all
+that is needed, and it keeps the output byte-stable.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+COMMON_FILE = "common.yaml"
+
+
+def contracts_dir() -> Path:
+    """Where the standard lives: `INTEROP_CONTRACTS_DIR`, else the repository's `contracts/`."""
+    env = os.environ.get("INTEROP_CONTRACTS_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "contracts"
+
+
+def openapi_path(system: str) -> Path:
+    return contracts_dir() / "openapi" / f"{system}.yaml"
+
+
+def _rewrite_refs(node: Any, prefix: str) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith(prefix):
+                out[key] = "#" + value[len(prefix) :]
+            else:
+                out[key] = _rewrite_refs(value, prefix)
+        return out
+    if isinstance(node, list):
+        return [_rewrite_refs(v, prefix) for v in node]
+    return node
+
+
+def bundle(document: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:
+    """Inline `common.yaml` components into `document` and make every `$ref` local."""
+    doc = _rewrite_refs(copy.deepcopy(document), COMMON_FILE + "#")
+    components = doc.setdefault("components", {})
+    for section, entries in (common.get("components") or {}).items():
+        target = components.setdefault(section, {})
+        for name, value in entries.items():
+            if name in target and target[name] != value:
+                raise ValueError(f"components/{section}/{name} is defined in both the system document and common.yaml")
+            target.setdefault(name, copy.deepcopy(value))
+    # Inline path-item references: some tools still resolve `$ref` only below operations.
+    for path, item in list(doc.get("paths", {}).items()):
+        ref = item.get("$ref") if isinstance(item, dict) else None
+        if ref and ref.startswith("#/components/pathItems/"):
+            doc["paths"][path] = copy.deepcopy(components["pathItems"][ref.rsplit("/", 1)[1]])
+    components.pop("pathItems", None)
+    return doc
+
+
+@functools.lru_cache(maxsize=16)
+def _load_bundled_text(path: str, common_path: str, mtimes: tuple[float, float]) -> str:
+    document = yaml.safe_load(Path(path).read_text())
+    common = yaml.safe_load(Path(common_path).read_text()) if Path(common_path).exists() else {}
+    return json.dumps(bundle(document, common), sort_keys=False)
+
+
+def load_spec(system: str) -> dict[str, Any]:
+    """The bundled OpenAPI document of `system` (a fresh copy each call)."""
+    path = openapi_path(system)
+    if not path.exists():
+        raise FileNotFoundError(f"no OpenAPI document for {system!r} at {path}")
+    common_path = path.with_name(COMMON_FILE)
+    mtimes = (path.stat().st_mtime, common_path.stat().st_mtime if common_path.exists() else 0.0)
+    return json.loads(_load_bundled_text(str(path), str(common_path), mtimes))
+
+
+def flask_rule_to_template(rule: str) -> str:
+    """`/nominals/<nominal_id>` or `/x/<uuid:id>` -> `/nominals/{nominal_id}` (OpenAPI path template)."""
+    out, i = [], 0
+    while i < len(rule):
+        if rule[i] == "<":
+            j = rule.index(">", i)
+            name = rule[i + 1 : j].split(":")[-1]
+            out.append("{" + name + "}")
+            i = j + 1
+        else:
+            out.append(rule[i])
+            i += 1
+    return "".join(out)
+
+
+def operation(spec: dict[str, Any], template: str, method: str) -> dict[str, Any] | None:
+    """The operation object for a path template and method, or None if the spec has none."""
+    item = spec.get("paths", {}).get(template)
+    if not item:
+        return None
+    return item.get(method.lower())
+
+
+def security_alternatives(spec: dict[str, Any], op: dict[str, Any]) -> list[list[str]] | None:
+    """The scope alternatives an operation needs; None when it is public (`security: []`)."""
+    requirements = op.get("security", spec.get("security", []))
+    if not requirements:
+        return None
+    alternatives: list[list[str]] = []
+    for requirement in requirements:
+        if not requirement:  # {} means "anonymous allowed"
+            return None
+        scopes: list[str] = []
+        for _scheme, needed in requirement.items():
+            scopes.extend(needed)
+        alternatives.append(scopes)
+    return alternatives
+
+
+def operation_label(method: str, template: str) -> str:
+    return f"{method.upper()} {template}"

@@ -1,0 +1,1 @@
+"""Domain facts shared by generators and validators: identifier formats, code lists."""
