@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 
-import click
 import typer
 from rich.console import Console
 
@@ -24,6 +23,11 @@ app = typer.Typer(
 )
 
 err_console = Console(stderr=True)
+
+try:  # Typer >= 0.20 vendors its own copy of Click; its exceptions are the ones raised.
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - older Typer uses Click itself
+    from click import ClickException
 
 
 def _version_callback(value: bool) -> None:
@@ -51,17 +55,21 @@ def _register_commands() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the app and turns every user-fixable error into one line and exit 2."""
     _register_commands()
+    if argv is None:
+        argv = sys.argv[1:]
+    if not argv:
+        argv = ["--help"]
     try:
         rv = app(args=argv, standalone_mode=False, prog_name="interop")
     except InteropError as exc:
         err_console.print(f"[bold red]interop: error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except typer.Abort:
         err_console.print("interop: aborted")
         sys.exit(130)
-    except click.ClickException as exc:
+    except ClickException as exc:
         msg = exc.format_message().replace("\n", " ")
         err_console.print(f"[bold red]interop: error:[/] {msg} (see 'interop --help')", highlight=False)
         sys.exit(EXIT_USAGE)

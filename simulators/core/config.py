@@ -84,6 +84,8 @@ class SimConfig:
             "traffic_log": _env_bool("INTEROP_TRAFFIC_LOG", True),
             "token_ttl_seconds": int(env.get("INTEROP_TOKEN_TTL", 3600)),
         }
+        if env.get("INTEROP_DEFECT_RATE"):
+            values["defect_rate"] = float(env["INTEROP_DEFECT_RATE"])
         if env.get("INTEROP_CLIENTS_FILE"):
             values["clients_file"] = Path(env["INTEROP_CLIENTS_FILE"])
         values.update(overrides)

@@ -96,7 +96,9 @@ class SpecValidator:
 
     def __init__(self, spec: dict[str, Any]) -> None:
         # problem+json is JSON: register it so error responses are schema-checked too.
-        config = Config(extra_media_type_deserializers={"application/problem+json": _json_loads})
+        # merge-patch+json (RFC 7396) is JSON too: PATCH bodies must be deserialised, not rejected.
+        config = Config(extra_media_type_deserializers={"application/problem+json": _json_loads,
+                                                        "application/merge-patch+json": _json_loads})
         self.openapi = OpenAPI.from_dict(spec, config=config)
 
     def validate_request(self, request: Request) -> ValidationOutcome:

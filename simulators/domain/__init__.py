@@ -1,1 +1,10 @@
-"""Domain facts shared by generators and validators: identifier formats, code lists."""
+"""Domain facts shared by generators and validators: identifier formats, code lists.
+
+``identifiers`` holds the check-character and format rules (PNC ID, CRO number, postcode, CJS
+offence code layout); ``codelists`` holds code -> title dictionaries. Both are pure and importable
+without Flask, so the population generator, the simulators and the harness apply one set of rules.
+"""
+
+from simulators.domain import codelists, identifiers
+
+__all__ = ["codelists", "identifiers"]

@@ -199,7 +199,7 @@ OUTCOMES: Final[dict[str, str]] = {
     "11": "Prosecution prevented - suspect under age",
     "12": "Prosecution prevented - suspect too ill",
     "13": "Prosecution prevented - victim or key witness dead or too ill",
-    "14": "Evidential difficulties - suspect not identified; victim does not support further action",
+    "14": "Evidential difficulties - suspect not identified",
     "15": "Evidential difficulties - suspect identified; victim supports action",
     "16": "Evidential difficulties - victim does not support action",
     "17": "Prosecution time limit expired",
