@@ -27,10 +27,10 @@ handling code, because historic systems recorded them inconsistently.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from simulators.domain import codelists
+from simulators.intelligence.rules import Violation
 
 SCHEME_3X5X2 = "3x5x2"
 SCHEME_5X5X5 = "5x5x5"
@@ -47,15 +47,6 @@ ALL_ASSESSMENT_CODES = tuple(codelists.GRADING_3X5X2_INTELLIGENCE) + tuple(
 ALL_HANDLING_CODES = tuple(codelists.GRADING_3X5X2_HANDLING) + tuple(
     c for c in codelists.GRADING_5X5X5_HANDLING if c not in codelists.GRADING_3X5X2_HANDLING
 )
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One broken grading rule: its stable id, the field it concerns, and a plain message."""
-
-    rule: str
-    field: str
-    message: str
 
 
 def _conditions(grading: Mapping[str, Any]) -> str | None:

@@ -1,0 +1,109 @@
+"""The custody system's tables (all `custody_`-prefixed, SQLite and PostgreSQL alike).
+
+One row per custody record, with the actions recorded on it (reviews, extensions, warrants, rights,
+risk assessments, property, outcome) held as JSON lists on the row: a record is always read and
+changed as a whole, under its `version`. Columns that queries filter on (nominal, station, status,
+next review due) are real columns, kept in step with the JSON on every write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+_SEQ = BigInteger().with_variant(Integer(), "sqlite")
+
+
+@dataclass(frozen=True)
+class CustodyTables:
+    metadata: MetaData
+    records: Table
+    timeline: Table
+    outbox: Table
+    counters: Table
+
+
+def custody_tables() -> CustodyTables:
+    """A fresh MetaData with the custody tables (one per app: no global state)."""
+    md = MetaData()
+    records = Table(
+        "custody_records",
+        md,
+        Column("custody_id", String(36), primary_key=True),
+        Column("custody_number", String(40), nullable=False, unique=True),
+        Column("status", String(20), nullable=False, index=True),
+        Column("nominal_id", String(36), nullable=False, index=True),
+        Column("occurrence_id", String(36), nullable=True, index=True),
+        Column("station_code", String(20), nullable=False, index=True),
+        Column("station", JSON, nullable=False),
+        Column("detainee", JSON, nullable=False),
+        Column("arrest", JSON, nullable=False),
+        Column("offences", JSON, nullable=False),
+        Column("arrested_at", DateTime(timezone=True), nullable=False),
+        Column("arrived_at", DateTime(timezone=True), nullable=False),
+        Column("arrested_outside_force_area", Boolean, nullable=False, default=False),
+        Column("voluntary_attendance", Boolean, nullable=False, default=False),
+        Column("relevant_time", DateTime(timezone=True), nullable=False),
+        Column("booked_in_by", JSON, nullable=True),
+        Column("detention_authorised_at", DateTime(timezone=True), nullable=True),
+        Column("authorisation", JSON, nullable=True),
+        Column("rights", JSON, nullable=False),
+        Column("risk_assessments", JSON, nullable=False),
+        Column("property", JSON, nullable=False),
+        Column("reviews", JSON, nullable=False),
+        Column("extensions", JSON, nullable=False),
+        Column("warrants", JSON, nullable=False),
+        Column("outcome", JSON, nullable=True),
+        Column("released_at", DateTime(timezone=True), nullable=True),
+        Column("detention_limit", DateTime(timezone=True), nullable=False),
+        Column("next_review_due", DateTime(timezone=True), nullable=True, index=True),
+        Column("records_sync", JSON, nullable=False),
+        Column("version", Integer, nullable=False, default=1),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    )
+    timeline = Table(
+        "custody_timeline",
+        md,
+        Column("seq", _SEQ, primary_key=True, autoincrement=True),
+        Column("custody_id", String(36), ForeignKey("custody_records.custody_id"), nullable=False, index=True),
+        Column("type", String(40), nullable=False),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("recorded_at", DateTime(timezone=True), nullable=False),
+        Column("by", JSON, nullable=True),
+        Column("summary", Text, nullable=False),
+        Column("data", JSON, nullable=False),
+    )
+    outbox = Table(
+        "custody_outbox",
+        md,
+        Column("seq", _SEQ, primary_key=True, autoincrement=True),
+        Column("custody_id", String(36), ForeignKey("custody_records.custody_id"), nullable=False, index=True),
+        Column("occurrence_id", String(36), nullable=False),
+        Column("payload", JSON, nullable=False),
+        Column("status", String(20), nullable=False, index=True),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text, nullable=True),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("delivered_at", DateTime(timezone=True), nullable=True),
+    )
+    counters = Table(
+        "custody_number_counters",
+        md,
+        Column("key", String(40), primary_key=True),
+        Column("value", Integer, nullable=False),
+    )
+    return CustodyTables(md, records, timeline, outbox, counters)

@@ -1,0 +1,44 @@
+"""Per-app handles of the intelligence simulator (kept in the core context's `extras`, no globals)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from simulators.core.context import sim
+from simulators.core.paging import decode_cursor
+from simulators.core.problems import Problem
+from simulators.intelligence.tables import IntelligenceTables
+
+_client_lock = threading.Lock()
+
+
+def itables() -> IntelligenceTables:
+    """This app's intelligence tables."""
+    return sim().extras["tables"]
+
+
+def records_client() -> Any:
+    """The app's RecordsClient (built once, so its token is fetched once and reused)."""
+    ctx = sim()
+    client = ctx.extras.get("records_client")
+    if client is None:
+        with _client_lock:
+            client = ctx.extras.get("records_client")
+            if client is None:
+                from simulators.clients import client_for
+
+                client = client_for(ctx.config, "records")
+                ctx.extras["records_client"] = client
+    return client
+
+
+def checked_cursor(cursor: str | None, kind: type, param: str = "cursor") -> Any:
+    """Decode a cursor and insist on the key type this system issues (a forged one is a 400, not a 500)."""
+    if not cursor:
+        return None
+    key = decode_cursor(cursor, param)
+    if not isinstance(key, kind) or isinstance(key, bool):
+        raise Problem("validation-error", f"The {param} is not one this system issued; start again without it.",
+                      errors=[{"field": f"query.{param}", "message": "not a valid cursor"}])
+    return key

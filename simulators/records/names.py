@@ -1,0 +1,178 @@
+"""Name matching keys: folded, spelling-variant and sound-alike forms of a name.
+
+Why: the same person is recorded as "O'Brien", "OBRIEN" and "O Brien", as "Stephen" and "Steven",
+as "McDonald" and "Mac Donald" (DOMAIN.md 8). Search compares three keys, strongest first:
+
+* ``fold``: case-folded, accents stripped (NFKD), anything but letters and digits removed;
+* ``variant_key``: the fold, with ``Mc`` read as ``Mac`` (surnames) and spelling variants from a
+  table mapped to one representative;
+* ``soundex``: American Soundex (the US National Archives rules: H and W do not separate letters
+  with the same code, vowels do) of the variant key; empty for names without Latin letters, which
+  then never match phonetically. Implemented here because it is 20 lines and fully specified;
+  a maintained library (jellyfish) would be an extra dependency for no gain.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+# Letters NFKD does not decompose into a base letter plus marks.
+_SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "ŀ": "l", "þ": "th", "ð": "d",
+                          "ı": "i", "ħ": "h", "ŧ": "t"})
+
+#: Spelling variants that are the same name (first of each group is the representative).
+FORENAME_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("Steven", "Stephen", "Stevan"),
+    ("Mohammed", "Muhammad", "Mohammad", "Mohamed", "Muhammed", "Mohamad", "Mohamud"),
+    ("John", "Jon"),
+    ("Sean", "Shaun", "Shawn", "Shaune"),
+    ("Catherine", "Katherine", "Kathryn", "Catharine", "Katharine", "Kathrine"),
+    ("Sarah", "Sara"),
+    ("Philip", "Phillip"),
+    ("Geoffrey", "Jeffrey", "Jeffery"),
+    ("Alan", "Allan", "Allen"),
+    ("Ann", "Anne"),
+    ("Clare", "Claire"),
+    ("Rebecca", "Rebekah"),
+    ("Nicola", "Nichola"),
+    ("Lewis", "Louis"),
+    ("Elliot", "Elliott"),
+    ("Matthew", "Mathew"),
+    ("Graham", "Graeme"),
+    ("Stuart", "Stewart"),
+    ("Carl", "Karl"),
+    ("Neil", "Neal"),
+    ("Brian", "Bryan"),
+    ("Tracy", "Tracey"),
+    ("Hayley", "Haley", "Hailey"),
+    ("Leanne", "Lianne"),
+    ("Jane", "Jayne"),
+    ("Mark", "Marc"),
+    ("Aisha", "Ayesha"),
+    ("Yusuf", "Yousef", "Yusef", "Yousuf"),
+    ("Jack", "Jak"),
+    ("Gemma", "Jemma"),
+    ("Katie", "Katy"),
+    ("Jonathan", "Johnathan", "Jonathon"),
+    ("Dominic", "Dominick"),
+    ("Zoe", "Zoey"),
+)
+SURNAME_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("Macdonald", "McDonald", "MacDonald"),
+    ("Thompson", "Thomson"),
+    ("Phillips", "Philips"),
+    ("Matthews", "Mathews"),
+    ("Reid", "Reed", "Read"),
+    ("Gray", "Grey"),
+    ("Clarke", "Clark"),
+    ("Brown", "Browne"),
+    ("Davies", "Davis"),
+    ("Hussain", "Hussein", "Husain"),
+    ("Ahmed", "Ahmad"),
+    ("Chowdhury", "Choudhury", "Chaudhry"),
+    ("Mohammed", "Mohamed", "Muhammad"),
+    ("Stephens", "Stevens"),
+    ("Smith", "Smyth"),
+    ("Lloyd", "Loyd"),
+)
+
+
+def fold(name: str) -> str:
+    """Case-, accent- and punctuation-insensitive form: "O'Brien-Zoë" -> "obrienzoe"."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold().translate(_SPECIAL))
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and c.isalnum()).translate(_SPECIAL)
+
+
+def _table(groups: Iterable[Iterable[str]], prefix_rule: bool) -> dict[str, str]:
+    """folded name -> representative, merging groups that share a name (union-find)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for group in groups:
+        keys = [_prefix(fold(n)) if prefix_rule else fold(n) for n in group]
+        keys = [k for k in keys if k]
+        for k in keys[1:]:
+            a, b = find(keys[0]), find(k)
+            if a != b:
+                parent[b] = a
+    return {k: find(k) for k in list(parent)}
+
+
+def _prefix(key: str) -> str:
+    return "mac" + key[2:] if key.startswith("mc") and len(key) > 2 else key
+
+
+def _population_groups(attr: str) -> list[tuple[str, ...]]:
+    """Also honour the population generator's variant table, so every variant it injects is known."""
+    try:
+        from simulators.population import variants
+    except ImportError:  # pragma: no cover - the population package is part of this distribution
+        return []
+    table = getattr(variants, attr, {})
+    return [(name, *others) for name, others in table.items()]
+
+
+_FORENAMES = _table([*FORENAME_GROUPS, *_population_groups("FORENAME_VARIANTS")], prefix_rule=False)
+_SURNAMES = _table([*SURNAME_GROUPS, *_population_groups("SURNAME_VARIANTS")], prefix_rule=True)
+
+
+def forename_variant(name: str) -> str:
+    key = fold(name)
+    return _FORENAMES.get(key, key)
+
+
+def surname_variant(name: str) -> str:
+    key = _prefix(fold(name))
+    return _SURNAMES.get(key, key)
+
+
+_CODES = {c: d for letters, d in (("BFPV", "1"), ("CGJKQSXZ", "2"), ("DT", "3"), ("L", "4"), ("MN", "5"),
+                                  ("R", "6")) for c in letters}
+
+
+def soundex(key: str) -> str:
+    """American Soundex of the ASCII letters of `key` ("" when it has none)."""
+    letters = [c for c in key.upper() if "A" <= c <= "Z"]
+    if not letters:
+        return ""
+    out, last = letters[0], _CODES.get(letters[0], "")
+    for c in letters[1:]:
+        if c in "HW":
+            continue
+        code = _CODES.get(c, "")
+        if code and code != last:
+            out += code
+        last = code
+    return (out + "000")[:4]
+
+
+def surname_keys(name: str) -> tuple[str, str, str]:
+    """(fold, variant, soundex) of a surname."""
+    variant = surname_variant(name)
+    return fold(name), variant, soundex(variant)
+
+
+def forename_keys(name: str) -> tuple[str, str, str]:
+    """(fold, variant, soundex) of a forename."""
+    variant = forename_variant(name)
+    return fold(name), variant, soundex(variant)
+
+
+def compare(query: tuple[str, str, str], stored: tuple[str, str, str]) -> str | None:
+    """How a stored name matches a query: "exact", "variant", "phonetic" or None."""
+    if query[0] and query[0] == stored[0]:
+        return "exact"
+    if query[1] and query[1] == stored[1]:
+        return "variant"
+    if query[2] and query[2] == stored[2]:
+        return "phonetic"
+    return None
+
+
+FACTORS = {"exact": 1.0, "variant": 0.85, "phonetic": 0.7}
