@@ -92,3 +92,28 @@ def test_html_report_is_self_contained_and_leads_with_the_verdict(tmp_path):
     assert body.index("DOES NOT CONFORM") < body.index("Findings")
     assert "curl -X POST http://x/nominals" in html and "REC-NOM-001" in html
     assert "Coverage of the standard" in html
+
+
+def test_compare_sets_products_side_by_side(tmp_path):
+    from harness.reports.compare import write_comparison
+
+    _run(tmp_path / "a", FakeSuite(fail=False))
+    _run(tmp_path / "b", FakeSuite(fail=True))
+    out = tmp_path / "cmp.html"
+    data = write_comparison([tmp_path / "a", tmp_path / "b"], out)
+    row = next(r for r in data["rows"] if r["name"] == "custody-records: get nominal")
+    assert row["cells"] == ["passed", "passed"]
+    failing = next(r for r in data["rows"] if r["name"] == "pact-mismatch: Body mismatch")
+    assert failing["cells"] == ["not run", "failed"]
+    html = out.read_text()
+    assert html.count("DOES NOT CONFORM") == 1 and "CONFORMS" in html
+
+
+def test_compare_of_a_missing_report_is_a_clear_error(tmp_path):
+    import pytest
+
+    from harness.errors import InteropError
+    from harness.reports.compare import write_comparison
+
+    with pytest.raises(InteropError, match="no report.json"):
+        write_comparison([tmp_path / "nothing"], tmp_path / "x.html")

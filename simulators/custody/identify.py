@@ -1,0 +1,149 @@
+"""Identifying the detainee in the records system at booking in (through RecordsClient only).
+
+Order: a known nominal id; else the PNC ID; else surname, first forename and date of birth; when
+nothing matches, a new nominal is created from the identity given. Several name matches are not
+guessed between: the booking is refused (409) with the candidates, so the custody officer chooses.
+Every check that needs no peer runs before any peer is called, so a refused booking never leaves
+a stray nominal in records.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulators.clients.base import UpstreamError
+from simulators.core.context import SimulatorContext, sim
+from simulators.core.problems import Problem
+from simulators.domain.identifiers import normalise_pnc_id
+
+ACTION = "identify the detainee in records"
+
+
+def records_client(ctx: SimulatorContext | None = None) -> Any:
+    """The records client of this app (built once; a test may inject a factory in extras)."""
+    ctx = ctx or sim()
+    client = ctx.extras.get("records_client")
+    if client is None:
+        factory = ctx.extras.get("records_client_factory")
+        if factory is None:
+            from simulators.clients import client_for
+
+            client = client_for(ctx.config, "records")
+        else:
+            client = factory(ctx.config)
+        ctx.extras["records_client"] = client
+    return client
+
+
+def canonical_pnc(detainee: dict[str, Any]) -> str | None:
+    """The PNC ID in long form, or 422 when its check letter is wrong."""
+    raw = detainee.get("pnc_id")
+    if not raw:
+        return None
+    try:
+        return normalise_pnc_id(raw)
+    except ValueError as exc:
+        raise Problem("business-rule", f"The PNC ID {raw!r} is not valid: {exc}.", rule="CUS-PNC-ID-INVALID",
+                      errors=[{"field": "detainee.pnc_id", "message": "check letter or layout is wrong"}]) from exc
+
+
+def _can_create(detainee: dict[str, Any]) -> bool:
+    return bool(detainee.get("surname") and detainee.get("forenames") and detainee.get("date_of_birth"))
+
+
+def precheck(detainee: dict[str, Any]) -> str | None:
+    """Local checks before any call to records; returns the canonical PNC ID."""
+    pnc = canonical_pnc(detainee)
+    if not detainee.get("nominal_id") and not pnc and not _can_create(detainee):
+        raise Problem("business-rule", "Identify the detainee: a nominal_id, a PNC ID, or surname, forenames and "
+                      "date of birth.", rule="CUS-DETAINEE-IDENTITY",
+                      errors=[{"field": "detainee", "message": "not enough to identify or create a nominal"}])
+    return pnc
+
+
+def _upstream(exc: UpstreamError) -> Problem:
+    return exc.as_problem(ACTION)
+
+
+def check_occurrence(client: Any, occurrence_id: str) -> dict[str, Any]:
+    try:
+        occ = client.get_occurrence(occurrence_id)
+    except UpstreamError as exc:
+        raise _upstream(exc) from exc
+    if occ is None:
+        raise Problem("business-rule", f"The records system has no occurrence {occurrence_id}.",
+                      rule="CUS-OCCURRENCE-UNKNOWN", errors=[{"field": "occurrence_id", "message": "no such occurrence"}])
+    return occ
+
+
+def _pick_by_pnc(hits: list[dict[str, Any]], detainee: dict[str, Any]) -> dict[str, Any]:
+    """Duplicate nominals can share a PNC ID: prefer the one whose name and birth date also match."""
+    surname = (detainee.get("surname") or "").casefold()
+    dob = detainee.get("date_of_birth")
+    for hit in hits:
+        if surname and (hit.get("surname") or "").casefold() == surname and (not dob or hit.get("date_of_birth") == dob):
+            return hit
+    return hits[0]
+
+
+def _new_nominal_payload(detainee: dict[str, Any], pnc: str | None) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "surname": detainee["surname"],
+        "forenames": list(detainee["forenames"]),
+        "date_of_birth": detainee["date_of_birth"],
+        "sex": detainee.get("sex", "unknown"),
+    }
+    for key in ("cro_number", "ethnicity", "address"):
+        if detainee.get(key) is not None:
+            payload[key] = detainee[key]
+    if pnc:
+        payload["pnc_id"] = pnc
+    return payload
+
+
+def identify(client: Any, detainee: dict[str, Any], pnc: str | None) -> tuple[dict[str, Any], str]:
+    """Find or create the detainee's nominal; returns it and how it was identified."""
+    try:
+        if detainee.get("nominal_id"):
+            nominal = client.get_nominal(detainee["nominal_id"])
+            if nominal is None:
+                raise Problem("business-rule", f"The records system has no nominal {detainee['nominal_id']}.",
+                              rule="CUS-NOMINAL-UNKNOWN",
+                              errors=[{"field": "detainee.nominal_id", "message": "no such nominal"}])
+            return nominal, "nominal_id"
+        if pnc:
+            hits = client.search_nominals(pnc_id=pnc, limit=20)
+            if hits:
+                return _pick_by_pnc(hits, detainee), "pnc_id"
+        if _can_create(detainee):
+            hits = client.search_nominals(surname=detainee["surname"], forename=detainee["forenames"][0],
+                                          date_of_birth=detainee["date_of_birth"], limit=20)
+            if len(hits) == 1:
+                return hits[0], "name_and_date_of_birth"
+            if len(hits) > 1:
+                candidates = [h.get("nominal_id") for h in hits]
+                raise Problem("conflict", f"{len(hits)} nominals in records match this name and date of birth; book in "
+                              "again with the right detainee.nominal_id.", rule="CUS-DETAINEE-AMBIGUOUS",
+                              candidates=candidates)
+            try:
+                return client.create_nominal(_new_nominal_payload(detainee, pnc)), "created"
+            except UpstreamError as exc:
+                if exc.status in (400, 409, 422):
+                    upstream = exc.problem or {}
+                    raise Problem("business-rule", f"The records system refused to create the nominal: "
+                                  f"{upstream.get('detail') or exc}.", rule="CUS-DETAINEE-REJECTED",
+                                  errors=upstream.get("errors") or None,
+                                  upstream={"system": "records", "status": exc.status, "rule": upstream.get("rule")}) from exc
+                raise
+        raise Problem("business-rule", "No nominal in records has this PNC ID, and there is not enough to create one "
+                      "(surname, forenames and date of birth).", rule="CUS-DETAINEE-IDENTITY",
+                      errors=[{"field": "detainee", "message": "not found and cannot be created"}])
+    except UpstreamError as exc:
+        raise _upstream(exc) from exc
+
+
+def link_to_occurrence(client: Any, occurrence_id: str, nominal_id: str) -> None:
+    try:
+        client.add_occurrence_link(occurrence_id, nominal_id, "suspect")
+    except UpstreamError as exc:
+        raise _upstream(exc) from exc

@@ -1,0 +1,284 @@
+"""Reading and writing custody records: one row per record, changed as a whole under its version.
+
+Every change goes through `change_record`: load the row, check If-Match, run the action (which
+applies the PACE rules and raises a `Problem` when one is broken), recompute the derived columns
+(status, detention limit, next review due), write the row, its timeline entries and its change-feed
+event in one transaction. Writes are serialised within the process (SQLite allows one writer; the
+lock turns "database is locked" races into a short wait).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import request
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from simulators.core.clock import isoformat, parse_instant
+from simulators.core.context import SimulatorContext, sim
+from simulators.core.events import record_event
+from simulators.core.problems import Problem
+from simulators.custody import clock as pace
+from simulators.custody.tables import CustodyTables
+
+RECORD_HREF = "/custody-records/{id}"
+
+
+def tables() -> CustodyTables:
+    return sim().extras["custody_tables"]
+
+
+def aware(dt: datetime | None) -> datetime | None:
+    """Datetimes from SQLite come back naive: they were stored as UTC."""
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def instant(value: str | None) -> datetime | None:
+    """Parse a request timestamp (already format-checked by the spec), or 400 naming it."""
+    if value is None:
+        return None
+    try:
+        return parse_instant(value)
+    except (ValueError, OverflowError) as exc:
+        raise Problem("validation-error", f"Not an ISO 8601 instant with offset: {value!r}.",
+                      errors=[{"field": "body", "message": f"{value!r} is not a date-time with offset"}]) from exc
+
+
+def breach_problem(breach: pace.Breach) -> Problem:
+    errors = [{"field": breach.field, "message": pace.RULES.get(breach.rule, breach.detail)}] if breach.field else None
+    return Problem(breach.kind, breach.detail, rule=breach.rule, errors=errors)
+
+
+def raise_if(breach: pace.Breach | None) -> None:
+    if breach is not None:
+        raise breach_problem(breach)
+
+
+@contextmanager
+def write_transaction(ctx: SimulatorContext | None = None) -> Iterator[Session]:
+    """One write transaction, serialised in-process; on SQLite the write lock is taken first."""
+    ctx = ctx or sim()
+    lock: threading.Lock = ctx.extras["custody_write_lock"]
+    with lock, ctx.db.transaction() as session:
+        if ctx.db.dialect == "sqlite":
+            # Take the write lock before reading, so no other writer can slip in between.
+            session.execute(text("UPDATE custody_number_counters SET value = value WHERE 1 = 0"))
+        yield session
+
+
+# ----------------------------------------------------------------------------------- conversions
+
+
+def _t(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return aware(value)
+    return parse_instant(str(value))
+
+
+def detention_of(rec: dict[str, Any]) -> pace.Detention:
+    """The PACE facts of a record (its JSON lists hold ISO strings)."""
+    reviews = tuple(sorted(_t(r["reviewed_at"]) for r in rec["reviews"]))  # type: ignore[type-var]
+    extensions = tuple(pace.Extension(_t(e["authorised_at"]), _t(e["until"])) for e in rec["extensions"])  # type: ignore[arg-type]
+    warrants = tuple(
+        pace.Warrant(_t(w["applied_at"]), _t(w["issued_at"]), _t(w["until"])) for w in rec["warrants"]  # type: ignore[arg-type]
+    )
+    authorised_at = aware(rec.get("detention_authorised_at"))
+    times = [t for t in (authorised_at, *reviews, *(e.authorised_at for e in extensions),
+                         *(w.issued_at for w in warrants)) if t is not None]
+    return pace.Detention(
+        arrested_at=aware(rec["arrested_at"]),  # type: ignore[arg-type]
+        arrived_at=aware(rec["arrived_at"]),  # type: ignore[arg-type]
+        relevant_time=aware(rec["relevant_time"]),  # type: ignore[arg-type]
+        authorised_at=authorised_at,
+        reviews=reviews,  # type: ignore[arg-type]
+        extensions=extensions,
+        warrants=warrants,
+        released_at=aware(rec.get("released_at")),
+        last_event_at=max(times) if times else None,
+    )
+
+
+def derived_columns(rec: dict[str, Any]) -> dict[str, Any]:
+    """Status, limit and next review due: recomputed from the record on every write."""
+    d = detention_of(rec)
+    limit, _basis = pace.detention_limit(d)
+    status = "released" if d.released else ("detained" if d.authorised_at else "booked_in")
+    return {"status": status, "detention_limit": limit, "next_review_due": pace.next_review_due(d)}
+
+
+def clock_body(d: pace.Detention, now: datetime) -> dict[str, Any]:
+    c = pace.compute_clock(d, now)
+    status = "stopped" if d.released else ("running" if d.authorised_at else "awaiting_authorisation")
+    return {
+        "as_at": isoformat(c.as_at),
+        "status": status,
+        "relevant_time": isoformat(c.relevant_time),
+        "detention_authorised_at": isoformat(c.detention_authorised_at),
+        "detention_limit": isoformat(c.detention_limit),
+        "limit_basis": c.limit_basis,
+        "absolute_limit": isoformat(c.absolute_limit),
+        "next_review_due": isoformat(c.next_review_due),
+        "reviews_completed": c.reviews_completed,
+        "reviews_overdue": c.reviews_overdue,
+        "detention_overdue": c.detention_overdue,
+        "time_remaining_seconds": c.time_remaining_seconds,
+        "review_due_in_seconds": c.review_due_in_seconds,
+        "stopped_at": isoformat(c.stopped_at),
+        "breaches": c.rules,
+    }
+
+
+def record_body(rec: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The wire form of a custody record, with its clock as of `now`."""
+    d = detention_of(rec)
+    return {
+        "custody_id": rec["custody_id"],
+        "custody_number": rec["custody_number"],
+        "status": rec["status"],
+        "nominal_id": rec["nominal_id"],
+        "occurrence_id": rec["occurrence_id"],
+        "detainee": rec["detainee"],
+        "station": rec["station"],
+        "arrest": rec["arrest"],
+        "offences": rec["offences"],
+        "arrived_at": isoformat(aware(rec["arrived_at"])),
+        "arrested_outside_force_area": bool(rec["arrested_outside_force_area"]),
+        "voluntary_attendance": bool(rec["voluntary_attendance"]),
+        "relevant_time": isoformat(aware(rec["relevant_time"])),
+        "booked_in_by": rec["booked_in_by"],
+        "detention_authorised_at": isoformat(aware(rec["detention_authorised_at"])),
+        "authorisation": rec["authorisation"],
+        "rights": rec["rights"],
+        "risk_assessments": rec["risk_assessments"],
+        "property": rec["property"],
+        "reviews": rec["reviews"],
+        "extensions": rec["extensions"],
+        "warrants": rec["warrants"],
+        "outcome": rec["outcome"],
+        "released_at": isoformat(aware(rec["released_at"])),
+        "clock": clock_body(d, now),
+        "records_sync": rec["records_sync"],
+        "version": rec["version"],
+        "created_at": isoformat(aware(rec["created_at"])),
+        "updated_at": isoformat(aware(rec["updated_at"])),
+    }
+
+
+def etag(rec: dict[str, Any]) -> str:
+    return f'"{rec["version"]}"'
+
+
+def record_headers(rec: dict[str, Any]) -> dict[str, str]:
+    return {"ETag": etag(rec)}
+
+
+# ---------------------------------------------------------------------------------------- reads
+
+
+def load(session: Session, custody_id: str) -> dict[str, Any] | None:
+    t = tables().records
+    row = session.execute(select(t).where(t.c.custody_id == custody_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def load_or_404(session: Session, custody_id: str) -> dict[str, Any]:
+    rec = load(session, custody_id)
+    if rec is None:
+        raise Problem("not-found", f"No custody record {custody_id}.")
+    return rec
+
+
+def check_if_match(rec: dict[str, Any]) -> None:
+    """412 when the caller's If-Match names an older version of the record."""
+    header = request.headers.get("If-Match")
+    if not header:
+        return
+    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
+    if "*" in tags or etag(rec) in tags:
+        return
+    raise Problem("precondition-failed", f"The record has changed (now version {rec['version']}, ETag {etag(rec)}); "
+                  "read it again and retry.")
+
+
+# --------------------------------------------------------------------------------------- writes
+
+
+@dataclass
+class Change:
+    """What an action does to a record: new column values, timeline entries, one feed event."""
+
+    values: dict[str, Any]
+    event_type: str
+    event_data: dict[str, Any] = field(default_factory=dict)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+
+
+def timeline_entry(type_: str, at: datetime, by: dict[str, Any] | None, summary: str,
+                   data: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"type": type_, "at": at, "by": by, "summary": summary, "data": data or {}}
+
+
+def insert_timeline(session: Session, custody_id: str, entries: list[dict[str, Any]], recorded_at: datetime) -> None:
+    if entries:
+        session.execute(tables().timeline.insert(), [
+            {"custody_id": custody_id, "recorded_at": recorded_at, **e} for e in entries
+        ])
+
+
+def change_record(custody_id: str, action: Callable[[dict[str, Any], pace.Detention, datetime], Change]
+                  ) -> tuple[dict[str, Any], datetime]:
+    """Apply `action` to the record atomically; returns the record as written and the time used."""
+    ctx = sim()
+    t = tables().records
+    with write_transaction(ctx) as s:
+        now = ctx.clock.now()
+        rec = load_or_404(s, custody_id)
+        check_if_match(rec)
+        change = action(rec, detention_of(rec), now)
+        new = {**rec, **change.values}
+        new.update(derived_columns(new))
+        new["version"] = rec["version"] + 1
+        new["updated_at"] = now
+        values = {k: v for k, v in new.items() if k != "custody_id"}
+        result = s.execute(t.update().where(t.c.custody_id == custody_id, t.c.version == rec["version"]).values(**values))
+        if result.rowcount != 1:
+            raise Problem("conflict", "The record changed while this was being recorded; read it again and retry.",
+                          rule="CUS-CONCURRENT-CHANGE")
+        insert_timeline(s, custody_id, change.timeline, now)
+        record_event(s, ctx.tables.events, change.event_type, "custody_record", custody_id,
+                     {"custody_number": rec["custody_number"], "nominal_id": rec["nominal_id"], **change.event_data})
+    return new, now
+
+
+def allocate_custody_number(session: Session, prefix: str, year: int) -> str:
+    """Next number for prefix and year: `<prefix>-<year>-<sequence, 6+ digits>`."""
+    c = tables().counters
+    key = f"{prefix}-{year:04d}"
+    row = session.execute(select(c.c.value).where(c.c.key == key)).first()
+    value = (row[0] if row else 0) + 1
+    if row:
+        session.execute(c.update().where(c.c.key == key).values(value=value))
+    else:
+        session.execute(c.insert().values(key=key, value=value))
+    return f"{key}-{value:06d}"
+
+
+def officer(body: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An officer as stored: name, collar number, rank."""
+    if body is None:
+        return None
+    return {"name": body["name"], "collar_number": body.get("collar_number"), "rank": body.get("rank")}
+
+
+def iso(dt: datetime | None) -> str | None:
+    return isoformat(dt)

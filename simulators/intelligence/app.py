@@ -1,0 +1,54 @@
+"""The intelligence simulator: graded, classified reports with sanitised and original text.
+
+Interoperability meets security here: data flows to those entitled to it and to nobody else
+(see `access.py` for the policy, `views.py` for the two shapes of a report, `audit.py` for the
+need-to-know log). Restricted text never reaches the traffic log: submissions and changes carry
+original text in their bodies, so those exchanges are redacted from the start of the request
+(even when the request is refused), and reads are redacted when they show original text.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+
+from simulators.core.app import create_simulator_app
+from simulators.core.config import SimConfig
+from simulators.intelligence.audit import audit_blueprint
+from simulators.intelligence.feed import feed_blueprint
+from simulators.intelligence.indicator import indicator_blueprint
+from simulators.intelligence.loader import load_population
+from simulators.intelligence.reports import reports_blueprint
+from simulators.intelligence.tables import build_tables
+
+REDACTED = "(redacted: the exchange carried intelligence text)"
+
+
+def _redact_writes() -> None:
+    """Before anything else (auth, validation): a write to /reports carries original text."""
+    if request.method in ("POST", "PATCH", "PUT") and request.path.rstrip("/").startswith("/reports"):
+        g.redact_traffic = True
+
+
+def _scrub_errors(response):  # type: ignore[no-untyped-def]
+    """Validation messages may quote the submitted text: keep only the field names in the log."""
+    if g.get("redact_traffic") and g.get("errors"):
+        g.errors = [{"field": e.get("field", "body"), "message": REDACTED} if isinstance(e, dict) else REDACTED
+                    for e in g.errors]
+    return response
+
+
+def create_app(config: SimConfig | None = None) -> Flask:
+    """The intelligence simulator app (config None = `SimConfig.for_system("intelligence")`)."""
+    config = config or SimConfig.for_system("intelligence")
+    tables = build_tables()
+    app = create_simulator_app(
+        config,
+        metadata=tables.metadata,
+        blueprints=[reports_blueprint(), indicator_blueprint(), audit_blueprint(), feed_blueprint()],
+        loader=load_population,
+        extras={"tables": tables},
+    )
+    app.before_request_funcs.setdefault(None, []).insert(0, _redact_writes)
+    # after_request functions run last-registered first: this one runs before the core's logger.
+    app.after_request(_scrub_errors)
+    return app
