@@ -25,7 +25,9 @@ def _reference_time(value: str | None) -> datetime | None:
     except ValueError as exc:
         raise InteropError(f"--reference-time must be ISO 8601 with an offset, got {value!r}") from exc
     if parsed.tzinfo is None:
-        raise InteropError(f"--reference-time needs a UTC offset (e.g. 2026-06-01T00:00:00+00:00), got {value!r}")
+        raise InteropError(
+            f"--reference-time needs a UTC offset (e.g. 2026-06-01T00:00:00+00:00), got {value!r}"
+        )
     return parsed
 
 
@@ -44,14 +46,18 @@ def register(app: typer.Typer) -> None:
     def generate(
         seed: int = typer.Option(1, "--seed", help="Population seed (same seed, same files)."),
         population: int = typer.Option(2000, "--population", help="Number of people to generate."),
-        out: Path = typer.Option(..., "--out", help="Directory to write <kind>.jsonl and manifest.json into."),
+        out: Path = typer.Option(
+            ..., "--out", help="Directory to write <kind>.jsonl and manifest.json into."
+        ),
         defect_rate: float | None = typer.Option(
             None,
             "--defect-rate",
             help="Data-quality defect rate 0..1 for every defect kind (default: realistic rates; 0: clean).",
         ),
         reference_time: str | None = typer.Option(
-            None, "--reference-time", help="The population's 'now' (ISO 8601 with offset; default 2026-06-01Z)."
+            None,
+            "--reference-time",
+            help="The population's 'now' (ISO 8601 with offset; default 2026-06-01Z).",
         ),
     ) -> None:
         """Write the synthetic population (nominals, occurrences, custody, intelligence, defects) to files."""

@@ -30,9 +30,23 @@ def parse_pairs(values: list[str] | None, what: str) -> dict[str, str]:
     return out
 
 
+def parse_quirks(values: list[str] | None) -> dict[str, str]:
+    """`--quirks custody=dates-dmy,review-every-10h` -> env settings, validated against the catalogue."""
+    from simulators.core.quirks import validate_names
+
+    env: dict[str, str] = {}
+    for system, names in parse_pairs(values, "--quirks").items():
+        try:
+            valid = validate_names(system, [n.strip() for n in names.split(",") if n.strip()])
+        except ValueError as exc:
+            raise InteropError(str(exc)) from exc
+        env[f"INTEROP_{system.upper()}_QUIRKS"] = ",".join(valid)
+    return env
+
+
 def spec_from_options(systems: str | None, seed: int, population: int, db: str | None, home: Path | None,
                       base_port: int | None, external: list[str] | None,
-                      defect_rate: float | None = None) -> EcosystemSpec:
+                      defect_rate: float | None = None, quirks: list[str] | None = None) -> EcosystemSpec:
     ext = parse_pairs(external, "--external")
     chosen = tuple(s for s in parse_systems(systems) if s not in ext)
     ports = dict(DEFAULT_PORTS)
@@ -43,7 +57,8 @@ def spec_from_options(systems: str | None, seed: int, population: int, db: str |
     if defect_rate is not None and not 0 <= defect_rate <= 1:
         raise InteropError("--defect-rate must be between 0 and 1")
     return EcosystemSpec(systems=chosen, ports=ports, seed=seed, population=population, db_url=db,
-                         home=(home or default_home()).resolve(), external=ext, defect_rate=defect_rate)
+                         home=(home or default_home()).resolve(), external=ext, defect_rate=defect_rate,
+                         extra_env=parse_quirks(quirks))
 
 
 def register(app: typer.Typer) -> None:
@@ -59,9 +74,12 @@ def register(app: typer.Typer) -> None:
         external: list[str] | None = typer.Option(
             None, "--external", help="ROLE=URL: a product playing ROLE; the others call it instead."
         ),
+        quirks: list[str] | None = typer.Option(
+            None, "--quirks", help="SYSTEM=q1,q2: play a non-conformant vendor product (see docs/quirks.md)."
+        ),
     ) -> None:
         """Start every simulator (or --systems) with a seeded population; Ctrl-C stops them all."""
-        spec = spec_from_options(systems, seed, population, db, home, base_port, external, defect_rate)
+        spec = spec_from_options(systems, seed, population, db, home, base_port, external, defect_rate, quirks)
         eco = Ecosystem(spec)
         stopping = {"now": False}
 

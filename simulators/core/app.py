@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import MetaData, select
 
-from simulators.core import faults
+from simulators.core import faults, quirks
 from simulators.core.auth import Issuer, bearer_token, load_clients, require_scopes
 from simulators.core.clock import Clock
 from simulators.core.config import SimConfig
@@ -100,7 +100,11 @@ def create_simulator_app(
                 log.error("%s %s is served but not in %s.yaml", request.method, template, config.system)
             return
         g.operation = operation_label(method, template)
+        g.quirks = tuple(quirks.get_quirks(ctx))
+        unguarded = quirks.before(ctx, request, g.operation)
         alternatives = security_alternatives(ctx.spec, op)
+        if alternatives is not None and unguarded:
+            alternatives = None
         if alternatives is not None:
             principal = ctx.issuer.verify(bearer_token(request.headers.get("Authorization")))
             g.principal = principal
@@ -120,12 +124,16 @@ def create_simulator_app(
         op_label = g.get("operation")
         response_valid = None
         messages: list[str] = []
+        quirky = bool(g.get("quirks"))
+        if quirky:
+            response = quirks.after(ctx, response, op_label)
         if op_label and config.response_validation != "off" and request.url_rule is not None:
             messages = ctx.validator.validate_response(request, response)
             response_valid = not messages
             if messages:
                 log.error("RESPONSE BREAKS %s.yaml on %s: %s", config.system, op_label, "; ".join(messages))
-                if config.response_validation == "raise":
+                # A quirky simulator plays a non-conformant product on purpose: logged, never raised.
+                if config.response_validation == "raise" and not quirky:
                     response = problem_response(
                         Problem("internal-error", f"Simulator bug: response breaks the standard: {'; '.join(messages)}",
                                 response_errors=messages)

@@ -58,6 +58,8 @@ class SimConfig:
     issuer: str = "interop-local-issuer"
     clients_file: Path | None = None
     key_file: Path | None = None
+    # Vendor quirk profile this simulator starts with (see simulators/core/quirks.py).
+    quirks: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -84,6 +86,9 @@ class SimConfig:
             "traffic_log": _env_bool("INTEROP_TRAFFIC_LOG", True),
             "token_ttl_seconds": int(env.get("INTEROP_TOKEN_TTL", 3600)),
         }
+        quirks = env.get(f"INTEROP_{system.upper()}_QUIRKS", "")
+        if quirks:
+            values["quirks"] = tuple(q.strip() for q in quirks.split(",") if q.strip())
         if env.get("INTEROP_DEFECT_RATE"):
             values["defect_rate"] = float(env["INTEROP_DEFECT_RATE"])
         if env.get("INTEROP_CLIENTS_FILE"):

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
-from simulators.core import faults
+from simulators.core import faults, quirks
 from simulators.core.auth import TokenRequestError, client_credentials_grant
 from simulators.core.clock import isoformat, parse_instant
 from simulators.core.context import sim
@@ -96,6 +96,7 @@ def sim_blueprint() -> Blueprint:
             marker = None
         ctx.clock.reset()
         faults.set_faults(ctx, {})
+        quirks.set_quirks(ctx, list(ctx.config.quirks))
         for hook in ctx.extras.get("reset_hooks", []):
             hook(ctx)
         return jsonify({"status": "reset", "population": marker, "time": isoformat(ctx.clock.now())})
@@ -145,6 +146,21 @@ def sim_blueprint() -> Blueprint:
     @bp.put("/faults")
     def put_faults():  # type: ignore[no-untyped-def]
         return jsonify(faults.set_faults(sim(), _json_body()))
+
+    @bp.get("/quirks")
+    def get_quirks():  # type: ignore[no-untyped-def]
+        ctx = sim()
+        return jsonify({"active": quirks.get_quirks(ctx), "available": quirks.catalogue(ctx.system)})
+
+    @bp.put("/quirks")
+    def put_quirks():  # type: ignore[no-untyped-def]
+        """`{"active": ["dates-dmy", "review-every-10h"]}` switches a vendor quirk profile on (`[]` off)."""
+        body = _json_body()
+        names = body.get("active")
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise Problem("validation-error", "active must be a list of quirk names")
+        ctx = sim()
+        return jsonify({"active": quirks.set_quirks(ctx, names), "available": quirks.catalogue(ctx.system)})
 
     @bp.get("/traffic")
     def traffic():  # type: ignore[no-untyped-def]

@@ -45,7 +45,8 @@ def record_traffic(
                 client_id=client_id,
                 method=request.method,
                 path=request.path,
-                query=request.query_string.decode("utf-8", errors="replace")[:2048],
+                # A redacted exchange may have searched restricted text (`q=`): keep no query either.
+                query="" if redact_bodies else request.query_string.decode("utf-8", errors="replace")[:2048],
                 operation=operation,
                 status=response.status_code,
                 duration_ms=round(duration_ms, 3),

@@ -86,17 +86,18 @@ RANKS: tuple[str, ...] = (
 RULES: dict[str, str] = {
     "PACE-s41-24h": "PACE s.41: no detention without charge beyond the current limit (24 h from the relevant "
     "time unless extended under s.42, s.43 or s.44)",
-    "PACE-s37-authorisation": "PACE s.37 / s.36: detention is authorised by the custody officer, a sergeant or above",
+    "PACE-s37-authorisation": "PACE s.37 / s.36: detention is authorised by the custody officer, a "
+    "sergeant or above",
     "PACE-s40-review": "PACE s.40(3): first review no later than 6 h after detention was authorised, then at "
     "intervals of no more than 9 h",
-    "PACE-s40-review-rank": "PACE s.40(1)(b): a pre-charge review is by an inspector or above not directly involved "
-    "in the investigation",
+    "PACE-s40-review-rank": "PACE s.40(1)(b): a pre-charge review is by an inspector or above not directly "
+    "involved in the investigation",
     "PACE-s40-postponement": "PACE s.40(4): a review postponed past its due time records the reason",
     "PACE-s40-review-after-release": "PACE s.40: reviews apply only while the person is in police detention",
     "PACE-s42-rank": "PACE s.42(1): an extension beyond 24 h is authorised by a superintendent or above",
     "PACE-s42-indictable": "PACE s.42(1)(b): an extension beyond 24 h only for an indictable offence",
-    "PACE-s42-timing": "PACE s.42(4): no extension more than 24 h after the relevant time or before the second "
-    "review; none once the current limit has passed or a warrant has been issued",
+    "PACE-s42-timing": "PACE s.42(4): no extension more than 24 h after the relevant time or before the "
+    "second review; none once the current limit has passed or a warrant has been issued",
     "PACE-s42-max36": "PACE s.42(1)-(2): an extension runs to no more than 36 h after the relevant time",
     "PACE-s42-extends": "PACE s.42: an extension must run to a time later than the current limit",
     "PACE-s43-warrant": "PACE s.43/s.44: a warrant of further detention is applied for before 36 h after the "
@@ -296,16 +297,22 @@ def _fmt(dt: datetime) -> str:
 def check_not_future(at: datetime, now: datetime, field_name: str) -> Breach | None:
     """CUS-TIME-FUTURE: a time in a request is not later than the simulated now."""
     if at > now:
-        return Breach("CUS-TIME-FUTURE", f"{field_name} {_fmt(at)} is later than the current time {_fmt(now)}.",
-                      field_name)
+        return Breach(
+            "CUS-TIME-FUTURE",
+            f"{field_name} {_fmt(at)} is later than the current time {_fmt(now)}.",
+            field_name,
+        )
     return None
 
 
 def check_order(earlier: datetime, later: datetime, earlier_name: str, later_name: str) -> Breach | None:
     """CUS-TIME-ORDER: `later` is not before `earlier`."""
     if later < earlier:
-        return Breach("CUS-TIME-ORDER", f"{later_name} {_fmt(later)} is before {earlier_name} {_fmt(earlier)}.",
-                      later_name)
+        return Breach(
+            "CUS-TIME-ORDER",
+            f"{later_name} {_fmt(later)} is before {earlier_name} {_fmt(earlier)}.",
+            later_name,
+        )
     return None
 
 
@@ -320,12 +327,17 @@ def check_booking(arrested_at: datetime, arrived_at: datetime, now: datetime) ->
 
 def _check_open(d: Detention, action: str) -> Breach | None:
     if d.released and d.released_at is not None:
-        return Breach("CUS-CLOSED", f"The custody record was closed at release ({_fmt(d.released_at)}); "
-                      f"{action} cannot be recorded.", status=409)
+        return Breach(
+            "CUS-CLOSED",
+            f"The custody record was closed at release ({_fmt(d.released_at)}); {action} cannot be recorded.",
+            status=409,
+        )
     return None
 
 
-def _check_event_time(d: Detention, at: datetime, now: datetime, name: str, *, after_authorisation: bool) -> Breach | None:
+def _check_event_time(
+    d: Detention, at: datetime, now: datetime, name: str, *, after_authorisation: bool
+) -> Breach | None:
     breach = check_not_future(at, now, name) or check_order(d.arrived_at, at, "arrived_at", name)
     if breach:
         return breach
@@ -349,20 +361,30 @@ def check_authorisation(d: Detention, authorised_at: datetime, rank: str, now: d
     if breach:
         return breach
     if d.authorised_at is not None:
-        return Breach("CUS-ALREADY-AUTHORISED",
-                      f"Detention was already authorised at {_fmt(d.authorised_at)}.", status=409)
+        return Breach(
+            "CUS-ALREADY-AUTHORISED",
+            f"Detention was already authorised at {_fmt(d.authorised_at)}.",
+            status=409,
+        )
     breach = check_not_future(authorised_at, now, "authorised_at") or check_order(
-        d.arrived_at, authorised_at, "arrived_at", "authorised_at")
+        d.arrived_at, authorised_at, "arrived_at", "authorised_at"
+    )
     if breach:
         return breach
     if not rank_at_least(rank, "sergeant"):
-        return Breach("PACE-s37-authorisation",
-                      f"Detention is authorised by the custody officer, a sergeant or above; the officer is a {rank}.",
-                      "authorised_by.rank")
+        return Breach(
+            "PACE-s37-authorisation",
+            f"Detention is authorised by the custody officer, a sergeant or above; the officer is a {rank}.",
+            "authorised_by.rank",
+        )
     limit, _ = detention_limit(d)
     if authorised_at > limit:
-        return Breach("PACE-s41-24h", f"Detention cannot be authorised at {_fmt(authorised_at)}: the detention "
-                      f"limit passed at {_fmt(limit)}; the person must be released or charged.", "authorised_at")
+        return Breach(
+            "PACE-s41-24h",
+            f"Detention cannot be authorised at {_fmt(authorised_at)}: the detention "
+            f"limit passed at {_fmt(limit)}; the person must be released or charged.",
+            "authorised_at",
+        )
     return None
 
 
@@ -372,35 +394,58 @@ def review_due_for(d: Detention) -> datetime | None:
     return dues[-1] if dues else None
 
 
-def check_review(d: Detention, reviewed_at: datetime, rank: str, *, involved: bool, postponement_reason: str | None,
-                 now: datetime) -> Breach | None:
+def check_review(
+    d: Detention,
+    reviewed_at: datetime,
+    rank: str,
+    *,
+    involved: bool,
+    postponement_reason: str | None,
+    now: datetime,
+) -> Breach | None:
     """s.40: detention authorised, record open, inspector+ not involved, late reviews give a reason."""
     if d.released and d.released_at is not None:
-        return Breach("PACE-s40-review-after-release", f"The detainee was released at {_fmt(d.released_at)}: there "
-                      "is no detention left to review and the record is closed.", status=409)
+        return Breach(
+            "PACE-s40-review-after-release",
+            f"The detainee was released at {_fmt(d.released_at)}: there "
+            "is no detention left to review and the record is closed.",
+            status=409,
+        )
     if d.authorised_at is None:
-        return Breach("CUS-NOT-AUTHORISED", "Detention has not been authorised, so there is nothing to review yet.")
+        return Breach(
+            "CUS-NOT-AUTHORISED", "Detention has not been authorised, so there is nothing to review yet."
+        )
     breach = _check_event_time(d, reviewed_at, now, "reviewed_at", after_authorisation=True)
     if breach:
         return breach
     if d.reviews and reviewed_at < max(d.reviews):
         return check_order(max(d.reviews), reviewed_at, "the previous review", "reviewed_at")
     if not rank_at_least(rank, "inspector"):
-        return Breach("PACE-s40-review-rank", f"A pre-charge review is by an inspector or above; the reviewer is a "
-                      f"{rank}.", "reviewer.rank")
+        return Breach(
+            "PACE-s40-review-rank",
+            f"A pre-charge review is by an inspector or above; the reviewer is a {rank}.",
+            "reviewer.rank",
+        )
     if involved:
-        return Breach("PACE-s40-review-rank", "The review officer must not be directly involved in the "
-                      "investigation.", "involved_in_investigation")
+        return Breach(
+            "PACE-s40-review-rank",
+            "The review officer must not be directly involved in the investigation.",
+            "involved_in_investigation",
+        )
     due = review_due_for(d)
     if due is not None and reviewed_at > due and not (postponement_reason or "").strip():
-        return Breach("PACE-s40-postponement", f"This review was due by {_fmt(due)} and is recorded at "
-                      f"{_fmt(reviewed_at)}: a postponed review must record why (postponement_reason).",
-                      "postponement_reason")
+        return Breach(
+            "PACE-s40-postponement",
+            f"This review was due by {_fmt(due)} and is recorded at "
+            f"{_fmt(reviewed_at)}: a postponed review must record why (postponement_reason).",
+            "postponement_reason",
+        )
     return None
 
 
-def check_extension(d: Detention, authorised_at: datetime, until: datetime, rank: str, *, indictable: bool,
-                    now: datetime) -> Breach | None:
+def check_extension(
+    d: Detention, authorised_at: datetime, until: datetime, rank: str, *, indictable: bool, now: datetime
+) -> Breach | None:
     """s.42: superintendent+, indictable offence, given within 24 h after the second review, to <= 36 h."""
     breach = _check_open(d, "an extension of detention")
     if breach:
@@ -411,49 +456,87 @@ def check_extension(d: Detention, authorised_at: datetime, until: datetime, rank
     if breach:
         return breach
     if not rank_at_least(rank, "superintendent"):
-        return Breach("PACE-s42-rank", f"An extension beyond 24 h is authorised by a superintendent or above; the "
-                      f"officer is a {rank}.", "authorised_by.rank")
+        return Breach(
+            "PACE-s42-rank",
+            f"An extension beyond 24 h is authorised by a superintendent or above; the officer is a {rank}.",
+            "authorised_by.rank",
+        )
     if not indictable:
-        return Breach("PACE-s42-indictable", "Detention can be extended beyond 24 h only for an indictable offence.",
-                      "offence_indictable")
+        return Breach(
+            "PACE-s42-indictable",
+            "Detention can be extended beyond 24 h only for an indictable offence.",
+            "offence_indictable",
+        )
     if d.warrants:
-        return Breach("PACE-s42-timing", "A warrant of further detention has been issued: a superintendent can no "
-                      "longer extend detention (apply to the court to extend the warrant).", "authorised_at")
+        return Breach(
+            "PACE-s42-timing",
+            "A warrant of further detention has been issued: a superintendent can no "
+            "longer extend detention (apply to the court to extend the warrant).",
+            "authorised_at",
+        )
     latest = d.relevant_time + SUPT_NOT_AFTER
     if not d.extensions and authorised_at > latest:
-        return Breach("PACE-s42-timing", f"An extension cannot be given more than 24 h after the relevant time: "
-                      f"the latest was {_fmt(latest)}, this is {_fmt(authorised_at)}.", "authorised_at")
+        return Breach(
+            "PACE-s42-timing",
+            f"An extension cannot be given more than 24 h after the relevant time: "
+            f"the latest was {_fmt(latest)}, this is {_fmt(authorised_at)}.",
+            "authorised_at",
+        )
     limit, _ = detention_limit(d)
     if authorised_at > limit:
-        return Breach("PACE-s42-timing", f"The detention limit passed at {_fmt(limit)}: it cannot be extended at "
-                      f"{_fmt(authorised_at)}.", "authorised_at")
+        return Breach(
+            "PACE-s42-timing",
+            f"The detention limit passed at {_fmt(limit)}: it cannot be extended at {_fmt(authorised_at)}.",
+            "authorised_at",
+        )
     reviews_before = [r for r in d.reviews if r <= authorised_at]
     if len(reviews_before) < REVIEWS_BEFORE_EXTENSION:
-        return Breach("PACE-s42-timing", f"An extension cannot be given before the second review; "
-                      f"{len(reviews_before)} review(s) recorded by {_fmt(authorised_at)}.", "authorised_at")
+        return Breach(
+            "PACE-s42-timing",
+            f"An extension cannot be given before the second review; "
+            f"{len(reviews_before)} review(s) recorded by {_fmt(authorised_at)}.",
+            "authorised_at",
+        )
     cap = d.relevant_time + SUPT_MAX
     if until > cap:
-        return Breach("PACE-s42-max36", f"A superintendent can extend detention to at most 36 h after the relevant "
-                      f"time ({_fmt(cap)}); asked for {_fmt(until)}. Beyond that only a magistrates' court can "
-                      f"authorise detention (warrant of further detention).", "until")
+        return Breach(
+            "PACE-s42-max36",
+            f"A superintendent can extend detention to at most 36 h after the relevant "
+            f"time ({_fmt(cap)}); asked for {_fmt(until)}. Beyond that only a magistrates' court can "
+            f"authorise detention (warrant of further detention).",
+            "until",
+        )
     if until <= limit or until <= authorised_at:
-        return Breach("PACE-s42-extends", f"The extension must run past the current limit {_fmt(limit)}; asked for "
-                      f"{_fmt(until)}.", "until")
+        return Breach(
+            "PACE-s42-extends",
+            f"The extension must run past the current limit {_fmt(limit)}; asked for {_fmt(until)}.",
+            "until",
+        )
     return None
 
 
-def check_warrant(d: Detention, applied_at: datetime, issued_at: datetime, until: datetime, *,
-                  no_court_sitting: bool, now: datetime) -> Breach | None:
-    """s.43 (first warrant) and s.44 (extension): timing of the application, 36 h per warrant, 96 h overall."""
+def check_warrant(
+    d: Detention,
+    applied_at: datetime,
+    issued_at: datetime,
+    until: datetime,
+    *,
+    no_court_sitting: bool,
+    now: datetime,
+) -> Breach | None:
+    """s.43 (first warrant) and s.44 (extension): application timing, 36 h per warrant, 96 h overall."""
     breach = _check_open(d, "a warrant of further detention")
     if breach:
         return breach
     if d.authorised_at is None:
-        return Breach("CUS-NOT-AUTHORISED", "Detention has not been authorised: there is no detention to extend.")
+        return Breach(
+            "CUS-NOT-AUTHORISED", "Detention has not been authorised: there is no detention to extend."
+        )
     breach = (
-        _check_event_time(d, applied_at, now, "applied_at", after_authorisation=True)
-        or check_not_future(issued_at, now, "issued_at")
+        check_not_future(applied_at, now, "applied_at")
+        or check_order(d.authorised_at, applied_at, "detention_authorised_at", "applied_at")
         or check_order(applied_at, issued_at, "applied_at", "issued_at")
+        or _check_event_time(d, issued_at, now, "issued_at", after_authorisation=True)
     )
     if breach:
         return breach
@@ -463,23 +546,45 @@ def check_warrant(d: Detention, applied_at: datetime, issued_at: datetime, until
         if no_court_sitting:
             deadline += WFD_COURT_GRACE
         if applied_at > deadline:
-            grace = " including the 6 h allowed when no court sits" if no_court_sitting else (
-                " (or within 6 h more only if no magistrates' court sits at 36 h: no_court_sitting)")
-            return Breach("PACE-s43-warrant", f"A warrant of further detention must be applied for by {_fmt(deadline)}"
-                          f"{grace}; the application was at {_fmt(applied_at)}.", "applied_at")
+            grace = (
+                " including the 6 h allowed when no court sits"
+                if no_court_sitting
+                else (" (or within 6 h more only if no magistrates' court sits at 36 h: no_court_sitting)")
+            )
+            return Breach(
+                "PACE-s43-warrant",
+                f"A warrant of further detention must be applied for by {_fmt(deadline)}"
+                f"{grace}; the application was at {_fmt(applied_at)}.",
+                "applied_at",
+            )
     elif applied_at > limit:
-        return Breach("PACE-s43-warrant", f"A further warrant (s.44) must be applied for while the current warrant "
-                      f"runs (until {_fmt(limit)}); the application was at {_fmt(applied_at)}.", "applied_at")
+        return Breach(
+            "PACE-s43-warrant",
+            f"A further warrant (s.44) must be applied for while the current warrant "
+            f"runs (until {_fmt(limit)}); the application was at {_fmt(applied_at)}.",
+            "applied_at",
+        )
     absolute = d.relevant_time + ABS_MAX
     if until > absolute:
-        return Breach("PACE-s44-96h", f"Detention can never extend beyond 96 h after the relevant time "
-                      f"({_fmt(absolute)}); the warrant asks for {_fmt(until)}.", "until")
+        return Breach(
+            "PACE-s44-96h",
+            f"Detention can never extend beyond 96 h after the relevant time "
+            f"({_fmt(absolute)}); the warrant asks for {_fmt(until)}.",
+            "until",
+        )
     if until - issued_at > WFD_STEP:
-        return Breach("PACE-s43-warrant", f"A warrant authorises at most 36 h from issue ({_fmt(issued_at + WFD_STEP)})"
-                      f"; it asks for {_fmt(until)}.", "until")
+        return Breach(
+            "PACE-s43-warrant",
+            f"A warrant authorises at most 36 h from issue ({_fmt(issued_at + WFD_STEP)})"
+            f"; it asks for {_fmt(until)}.",
+            "until",
+        )
     if until <= limit or until <= issued_at:
-        return Breach("PACE-s43-warrant", f"The warrant must run past the current limit {_fmt(limit)}; it asks for "
-                      f"{_fmt(until)}.", "until")
+        return Breach(
+            "PACE-s43-warrant",
+            f"The warrant must run past the current limit {_fmt(limit)}; it asks for {_fmt(until)}.",
+            "until",
+        )
     return None
 
 
@@ -490,8 +595,17 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def check_outcome(d: Detention, decided_at: datetime, released_at: datetime, rank: str, *, outcome_type: str,
-                  charges: Sequence[Any] = (), bail_return_date: date | None = None, now: datetime) -> Breach | None:
+def check_outcome(
+    d: Detention,
+    decided_at: datetime,
+    released_at: datetime,
+    rank: str,
+    *,
+    outcome_type: str,
+    charges: Sequence[Any] = (),
+    bail_return_date: date | None = None,
+    now: datetime,
+) -> Breach | None:
     """Release with an outcome: record open, decided by a custody officer, times in order, bail period."""
     breach = _check_open(d, "another outcome")
     if breach:
@@ -504,15 +618,24 @@ def check_outcome(d: Detention, decided_at: datetime, released_at: datetime, ran
     if breach:
         return breach
     if not rank_at_least(rank, "sergeant"):
-        return Breach("CUS-OUTCOME-RANK", f"The outcome is decided by the custody officer, a sergeant or above; the "
-                      f"officer is a {rank}.", "decided_by.rank")
+        return Breach(
+            "CUS-OUTCOME-RANK",
+            f"The outcome is decided by the custody officer, a sergeant or above; the officer is a {rank}.",
+            "decided_by.rank",
+        )
     if outcome_type == "charged" and not charges:
         return Breach("CUS-OUTCOME-CHARGES", "A charge outcome must name at least one charge.", "charges")
     if outcome_type == "bailed" and bail_return_date is not None:
         latest = add_months(decided_at.date(), INITIAL_BAIL_MONTHS)
         if bail_return_date > latest:
-            return Breach("PACE-s47ZB-bail-period", f"The initial pre-charge bail period is at most 3 months: the "
-                          f"return date can be {latest.isoformat()} at the latest.", "bail.return_date")
+            return Breach(
+                "PACE-s47ZB-bail-period",
+                f"The initial pre-charge bail period is at most 3 months: the "
+                f"return date can be {latest.isoformat()} at the latest.",
+                "bail.return_date",
+            )
         if bail_return_date < decided_at.date():
-            return Breach("CUS-TIME-ORDER", "The bail return date is before the decision.", "bail.return_date")
+            return Breach(
+                "CUS-TIME-ORDER", "The bail return date is before the decision.", "bail.return_date"
+            )
     return None

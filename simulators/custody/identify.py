@@ -1,8 +1,11 @@
 """Identifying the detainee in the records system at booking in (through RecordsClient only).
 
 Order: a known nominal id; else the PNC ID; else surname, first forename and date of birth; when
-nothing matches, a new nominal is created from the identity given. Several name matches are not
-guessed between: the booking is refused (409) with the candidates, so the custody officer chooses.
+nothing matches, a new nominal is created from the identity given. Exactly one exact name-and-birth
+match is taken; otherwise, when records offers any candidates (several exact ones, or only spelling
+variants, sound-alikes or aliases), the booking is refused (409) with the candidates so that the
+custody officer chooses: a wrong guess either way makes a duplicate nominal or a wrong record.
+`create_new` says the officer has looked and this is a new person.
 Every check that needs no peer runs before any peer is called, so a refused booking never leaves
 a stray nominal in records.
 """
@@ -43,8 +46,12 @@ def canonical_pnc(detainee: dict[str, Any]) -> str | None:
     try:
         return normalise_pnc_id(raw)
     except ValueError as exc:
-        raise Problem("business-rule", f"The PNC ID {raw!r} is not valid: {exc}.", rule="CUS-PNC-ID-INVALID",
-                      errors=[{"field": "detainee.pnc_id", "message": "check letter or layout is wrong"}]) from exc
+        raise Problem(
+            "business-rule",
+            f"The PNC ID {raw!r} is not valid: {exc}.",
+            rule="CUS-PNC-ID-INVALID",
+            errors=[{"field": "detainee.pnc_id", "message": "check letter or layout is wrong"}],
+        ) from exc
 
 
 def _can_create(detainee: dict[str, Any]) -> bool:
@@ -55,9 +62,12 @@ def precheck(detainee: dict[str, Any]) -> str | None:
     """Local checks before any call to records; returns the canonical PNC ID."""
     pnc = canonical_pnc(detainee)
     if not detainee.get("nominal_id") and not pnc and not _can_create(detainee):
-        raise Problem("business-rule", "Identify the detainee: a nominal_id, a PNC ID, or surname, forenames and "
-                      "date of birth.", rule="CUS-DETAINEE-IDENTITY",
-                      errors=[{"field": "detainee", "message": "not enough to identify or create a nominal"}])
+        raise Problem(
+            "business-rule",
+            "Identify the detainee: a nominal_id, a PNC ID, or surname, forenames and date of birth.",
+            rule="CUS-DETAINEE-IDENTITY",
+            errors=[{"field": "detainee", "message": "not enough to identify or create a nominal"}],
+        )
     return pnc
 
 
@@ -71,8 +81,12 @@ def check_occurrence(client: Any, occurrence_id: str) -> dict[str, Any]:
     except UpstreamError as exc:
         raise _upstream(exc) from exc
     if occ is None:
-        raise Problem("business-rule", f"The records system has no occurrence {occurrence_id}.",
-                      rule="CUS-OCCURRENCE-UNKNOWN", errors=[{"field": "occurrence_id", "message": "no such occurrence"}])
+        raise Problem(
+            "business-rule",
+            f"The records system has no occurrence {occurrence_id}.",
+            rule="CUS-OCCURRENCE-UNKNOWN",
+            errors=[{"field": "occurrence_id", "message": "no such occurrence"}],
+        )
     return occ
 
 
@@ -81,9 +95,33 @@ def _pick_by_pnc(hits: list[dict[str, Any]], detainee: dict[str, Any]) -> dict[s
     surname = (detainee.get("surname") or "").casefold()
     dob = detainee.get("date_of_birth")
     for hit in hits:
-        if surname and (hit.get("surname") or "").casefold() == surname and (not dob or hit.get("date_of_birth") == dob):
+        if (
+            surname
+            and (hit.get("surname") or "").casefold() == surname
+            and (not dob or hit.get("date_of_birth") == dob)
+        ):
             return hit
     return hits[0]
+
+
+def _score(hit: dict[str, Any]) -> float:
+    """The records system's match score (an exact match on every criterion is 1.0)."""
+    match = hit.get("match") or {}
+    try:
+        return float(match.get("score", 1.0))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _candidate(hit: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "nominal_id": hit.get("nominal_id"),
+        "surname": hit.get("surname"),
+        "forenames": hit.get("forenames"),
+        "date_of_birth": hit.get("date_of_birth"),
+        "pnc_id": hit.get("pnc_id"),
+        "match": hit.get("match"),
+    }
 
 
 def _new_nominal_payload(detainee: dict[str, Any], pnc: str | None) -> dict[str, Any]:
@@ -107,43 +145,77 @@ def identify(client: Any, detainee: dict[str, Any], pnc: str | None) -> tuple[di
         if detainee.get("nominal_id"):
             nominal = client.get_nominal(detainee["nominal_id"])
             if nominal is None:
-                raise Problem("business-rule", f"The records system has no nominal {detainee['nominal_id']}.",
-                              rule="CUS-NOMINAL-UNKNOWN",
-                              errors=[{"field": "detainee.nominal_id", "message": "no such nominal"}])
+                raise Problem(
+                    "business-rule",
+                    f"The records system has no nominal {detainee['nominal_id']}.",
+                    rule="CUS-NOMINAL-UNKNOWN",
+                    errors=[{"field": "detainee.nominal_id", "message": "no such nominal"}],
+                )
             return nominal, "nominal_id"
         if pnc:
             hits = client.search_nominals(pnc_id=pnc, limit=20)
             if hits:
                 return _pick_by_pnc(hits, detainee), "pnc_id"
         if _can_create(detainee):
-            hits = client.search_nominals(surname=detainee["surname"], forename=detainee["forenames"][0],
-                                          date_of_birth=detainee["date_of_birth"], limit=20)
-            if len(hits) == 1:
-                return hits[0], "name_and_date_of_birth"
-            if len(hits) > 1:
-                candidates = [h.get("nominal_id") for h in hits]
-                raise Problem("conflict", f"{len(hits)} nominals in records match this name and date of birth; book in "
-                              "again with the right detainee.nominal_id.", rule="CUS-DETAINEE-AMBIGUOUS",
-                              candidates=candidates)
+            if not detainee.get("create_new"):
+                hits = client.search_nominals(
+                    surname=detainee["surname"],
+                    forename=detainee["forenames"][0],
+                    date_of_birth=detainee["date_of_birth"],
+                    limit=20,
+                )
+                strong = [h for h in hits if _score(h) >= 1.0]
+                if len(strong) == 1:
+                    return strong[0], "name_and_date_of_birth"
+                if hits:
+                    raise Problem(
+                        "conflict",
+                        f"{len(hits)} nominal(s) in records may be this person "
+                        f"({len(strong)} exact); book in again with the right detainee.nominal_id, or with "
+                        "detainee.create_new if none of them is.",
+                        rule="CUS-DETAINEE-AMBIGUOUS",
+                        candidates=[_candidate(h) for h in hits],
+                    )
             try:
                 return client.create_nominal(_new_nominal_payload(detainee, pnc)), "created"
             except UpstreamError as exc:
                 if exc.status in (400, 409, 422):
                     upstream = exc.problem or {}
-                    raise Problem("business-rule", f"The records system refused to create the nominal: "
-                                  f"{upstream.get('detail') or exc}.", rule="CUS-DETAINEE-REJECTED",
-                                  errors=upstream.get("errors") or None,
-                                  upstream={"system": "records", "status": exc.status, "rule": upstream.get("rule")}) from exc
+                    raise Problem(
+                        "business-rule",
+                        f"The records system refused to create the nominal: {upstream.get('detail') or exc}.",
+                        rule="CUS-DETAINEE-REJECTED",
+                        errors=upstream.get("errors") or None,
+                        upstream={"system": "records", "status": exc.status, "rule": upstream.get("rule")},
+                    ) from exc
                 raise
-        raise Problem("business-rule", "No nominal in records has this PNC ID, and there is not enough to create one "
-                      "(surname, forenames and date of birth).", rule="CUS-DETAINEE-IDENTITY",
-                      errors=[{"field": "detainee", "message": "not found and cannot be created"}])
+        raise Problem(
+            "business-rule",
+            "No nominal in records has this PNC ID, and there is not enough to create one "
+            "(surname, forenames and date of birth).",
+            rule="CUS-DETAINEE-IDENTITY",
+            errors=[{"field": "detainee", "message": "not found and cannot be created"}],
+        )
     except UpstreamError as exc:
         raise _upstream(exc) from exc
 
 
-def link_to_occurrence(client: Any, occurrence_id: str, nominal_id: str) -> None:
+def link_role(occurrence: dict[str, Any]) -> str:
+    """A person arrested for a crime is its suspect; on an incident (no crime) they are a subject."""
+    return "subject" if occurrence.get("type") == "incident" else "suspect"
+
+
+def link_to_occurrence(client: Any, occurrence: dict[str, Any], occurrence_id: str, nominal_id: str) -> str:
+    """Link the detainee to the occurrence; a refusal by records (4xx) is a 422 naming its rule."""
+    role = link_role(occurrence)
     try:
-        client.add_occurrence_link(occurrence_id, nominal_id, "suspect")
+        client.add_occurrence_link(occurrence_id, nominal_id, role)
     except UpstreamError as exc:
+        if exc.status in (400, 409, 422):
+            upstream = exc.problem or {}
+            raise Problem("business-rule", f"The records system refused to link the detainee to occurrence "
+                          f"{occurrence_id} as {role}: {upstream.get('detail') or exc}.",
+                          rule="CUS-OCCURRENCE-LINK-REFUSED",
+                          upstream={"system": "records", "status": exc.status, "rule": upstream.get("rule")}) from exc
         raise _upstream(exc) from exc
+    return role

@@ -48,12 +48,19 @@ def instant(value: str | None) -> datetime | None:
     try:
         return parse_instant(value)
     except (ValueError, OverflowError) as exc:
-        raise Problem("validation-error", f"Not an ISO 8601 instant with offset: {value!r}.",
-                      errors=[{"field": "body", "message": f"{value!r} is not a date-time with offset"}]) from exc
+        raise Problem(
+            "validation-error",
+            f"Not an ISO 8601 instant with offset: {value!r}.",
+            errors=[{"field": "body", "message": f"{value!r} is not a date-time with offset"}],
+        ) from exc
 
 
 def breach_problem(breach: pace.Breach) -> Problem:
-    errors = [{"field": breach.field, "message": pace.RULES.get(breach.rule, breach.detail)}] if breach.field else None
+    errors = (
+        [{"field": breach.field, "message": pace.RULES.get(breach.rule, breach.detail)}]
+        if breach.field
+        else None
+    )
     return Problem(breach.kind, breach.detail, rule=breach.rule, errors=errors)
 
 
@@ -90,11 +97,20 @@ def detention_of(rec: dict[str, Any]) -> pace.Detention:
     reviews = tuple(sorted(_t(r["reviewed_at"]) for r in rec["reviews"]))  # type: ignore[type-var]
     extensions = tuple(pace.Extension(_t(e["authorised_at"]), _t(e["until"])) for e in rec["extensions"])  # type: ignore[arg-type]
     warrants = tuple(
-        pace.Warrant(_t(w["applied_at"]), _t(w["issued_at"]), _t(w["until"])) for w in rec["warrants"]  # type: ignore[arg-type]
+        pace.Warrant(_t(w["applied_at"]), _t(w["issued_at"]), _t(w["until"]))
+        for w in rec["warrants"]  # type: ignore[arg-type]
     )
     authorised_at = aware(rec.get("detention_authorised_at"))
-    times = [t for t in (authorised_at, *reviews, *(e.authorised_at for e in extensions),
-                         *(w.issued_at for w in warrants)) if t is not None]
+    times = [
+        t
+        for t in (
+            authorised_at,
+            *reviews,
+            *(e.authorised_at for e in extensions),
+            *(w.issued_at for w in warrants),
+        )
+        if t is not None
+    ]
     return pace.Detention(
         arrested_at=aware(rec["arrested_at"]),  # type: ignore[arg-type]
         arrived_at=aware(rec["arrived_at"]),  # type: ignore[arg-type]
@@ -206,8 +222,10 @@ def check_if_match(rec: dict[str, Any]) -> None:
     tags = [t.strip().removeprefix("W/") for t in header.split(",")]
     if "*" in tags or etag(rec) in tags:
         return
-    raise Problem("precondition-failed", f"The record has changed (now version {rec['version']}, ETag {etag(rec)}); "
-                  "read it again and retry.")
+    raise Problem(
+        "precondition-failed",
+        f"The record has changed (now version {rec['version']}, ETag {etag(rec)}); read it again and retry.",
+    )
 
 
 # --------------------------------------------------------------------------------------- writes
@@ -221,22 +239,29 @@ class Change:
     event_type: str
     event_data: dict[str, Any] = field(default_factory=dict)
     timeline: list[dict[str, Any]] = field(default_factory=list)
+    # more writes in the same transaction, given the session and the record as written
+    also: Callable[[Session, dict[str, Any], datetime], None] | None = None
 
 
-def timeline_entry(type_: str, at: datetime, by: dict[str, Any] | None, summary: str,
-                   data: dict[str, Any] | None = None) -> dict[str, Any]:
+def timeline_entry(
+    type_: str, at: datetime, by: dict[str, Any] | None, summary: str, data: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {"type": type_, "at": at, "by": by, "summary": summary, "data": data or {}}
 
 
-def insert_timeline(session: Session, custody_id: str, entries: list[dict[str, Any]], recorded_at: datetime) -> None:
+def insert_timeline(
+    session: Session, custody_id: str, entries: list[dict[str, Any]], recorded_at: datetime
+) -> None:
     if entries:
-        session.execute(tables().timeline.insert(), [
-            {"custody_id": custody_id, "recorded_at": recorded_at, **e} for e in entries
-        ])
+        session.execute(
+            tables().timeline.insert(),
+            [{"custody_id": custody_id, "recorded_at": recorded_at, **e} for e in entries],
+        )
 
 
-def change_record(custody_id: str, action: Callable[[dict[str, Any], pace.Detention, datetime], Change]
-                  ) -> tuple[dict[str, Any], datetime]:
+def change_record(
+    custody_id: str, action: Callable[[dict[str, Any], pace.Detention, datetime], Change]
+) -> tuple[dict[str, Any], datetime]:
     """Apply `action` to the record atomically; returns the record as written and the time used."""
     ctx = sim()
     t = tables().records
@@ -250,13 +275,26 @@ def change_record(custody_id: str, action: Callable[[dict[str, Any], pace.Detent
         new["version"] = rec["version"] + 1
         new["updated_at"] = now
         values = {k: v for k, v in new.items() if k != "custody_id"}
-        result = s.execute(t.update().where(t.c.custody_id == custody_id, t.c.version == rec["version"]).values(**values))
+        result = s.execute(
+            t.update().where(t.c.custody_id == custody_id, t.c.version == rec["version"]).values(**values)
+        )
         if result.rowcount != 1:
-            raise Problem("conflict", "The record changed while this was being recorded; read it again and retry.",
-                          rule="CUS-CONCURRENT-CHANGE")
+            raise Problem(
+                "conflict",
+                "The record changed while this was being recorded; read it again and retry.",
+                rule="CUS-CONCURRENT-CHANGE",
+            )
         insert_timeline(s, custody_id, change.timeline, now)
-        record_event(s, ctx.tables.events, change.event_type, "custody_record", custody_id,
-                     {"custody_number": rec["custody_number"], "nominal_id": rec["nominal_id"], **change.event_data})
+        if change.also is not None:
+            change.also(s, new, now)
+        record_event(
+            s,
+            ctx.tables.events,
+            change.event_type,
+            "custody_record",
+            custody_id,
+            {"custody_number": rec["custody_number"], "nominal_id": rec["nominal_id"], **change.event_data},
+        )
     return new, now
 
 

@@ -79,7 +79,9 @@ def custody_tables() -> CustodyTables:
         "custody_timeline",
         md,
         Column("seq", _SEQ, primary_key=True, autoincrement=True),
-        Column("custody_id", String(36), ForeignKey("custody_records.custody_id"), nullable=False, index=True),
+        Column(
+            "custody_id", String(36), ForeignKey("custody_records.custody_id"), nullable=False, index=True
+        ),
         Column("type", String(40), nullable=False),
         Column("at", DateTime(timezone=True), nullable=False),
         Column("recorded_at", DateTime(timezone=True), nullable=False),
@@ -91,7 +93,9 @@ def custody_tables() -> CustodyTables:
         "custody_outbox",
         md,
         Column("seq", _SEQ, primary_key=True, autoincrement=True),
-        Column("custody_id", String(36), ForeignKey("custody_records.custody_id"), nullable=False, index=True),
+        Column(
+            "custody_id", String(36), ForeignKey("custody_records.custody_id"), nullable=False, index=True
+        ),
         Column("occurrence_id", String(36), nullable=False),
         Column("payload", JSON, nullable=False),
         Column("status", String(20), nullable=False, index=True),

@@ -76,7 +76,8 @@ POSTCODE_PATTERN = (
 #: CJS offence code: AAYYNNN, COMLNNN or XX00NNN, optional A/B/C/I qualifier (attempt, aid, conspire, incite).
 CJS_OFFENCE_CODE_PATTERN = r"^(?:[A-Z]{2}[0-9]{2}|COML)[0-9]{3}[ABCI]?$"
 
-#: This range's custody record number: station code, year, sequence (e.g. "LS-2024-000123"). UNCONFIRMED format.
+#: This range's custody record number: station code, year, sequence (e.g. "LS-2024-000123").
+#: UNCONFIRMED: no national format exists (DOMAIN.md 2.7).
 CUSTODY_NUMBER_PATTERN = r"^[A-Z]{2}-[0-9]{4}-[0-9]{6,}$"
 #: This range's occurrence reference (e.g. "OCC-2024-000123").
 OCCURRENCE_REFERENCE_PATTERN = r"^OCC-[0-9]{4}-[0-9]{6,}$"

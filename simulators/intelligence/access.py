@@ -20,7 +20,7 @@ INT-restricted-field (403: only a restricted token may change the original text 
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from simulators.core.auth import Principal
 from simulators.domain import codelists
@@ -41,7 +41,7 @@ ALL_MARKINGS = tuple(codelists.GSC_CLASSIFICATIONS) + tuple(sorted(GPMS_ONLY))
 OPEN_MARKINGS = frozenset({"OFFICIAL", "OFFICIAL-SENSITIVE", "PROTECT", "RESTRICTED"})
 
 
-class View(str, Enum):
+class View(StrEnum):
     """What a caller is shown of a report."""
 
     NONE = "none"
@@ -72,9 +72,14 @@ def may_see(view: View, classification: str) -> bool:
 def check_new_classification(classification: str) -> list[Violation]:
     """Rules for a marking set by a submission or a change (historic reports keep theirs)."""
     if classification in GPMS_ONLY:
-        return [Violation("CLS-gpms-retired", "classification",
-                          f"{classification} is a GPMS marking, retired on 2 April 2014; mark new intelligence "
-                          "OFFICIAL, OFFICIAL-SENSITIVE, SECRET or TOP SECRET")]
+        return [
+            Violation(
+                "CLS-gpms-retired",
+                "classification",
+                f"{classification} is a GPMS marking, retired on 2 April 2014; mark new intelligence "
+                "OFFICIAL, OFFICIAL-SENSITIVE, SECRET or TOP SECRET",
+            )
+        ]
     if classification not in codelists.GSC_CLASSIFICATIONS:
         return [Violation("CLS-unknown", "classification", "not a Government Security Classification")]
     return []
@@ -84,9 +89,14 @@ def check_marking_scope(classification: str, view: View) -> list[Violation]:
     """A caller may not mark a report above what it may read (answered 403)."""
     if may_see(view, classification):
         return []
-    return [Violation("INT-classification-scope", "classification",
-                      f"marking a report {classification} needs scope {SCOPE_RESTRICTED}: a token may not "
-                      "mark intelligence above what it may read")]
+    return [
+        Violation(
+            "INT-classification-scope",
+            "classification",
+            f"marking a report {classification} needs scope {SCOPE_RESTRICTED}: a token may not "
+            "mark intelligence above what it may read",
+        )
+    ]
 
 
 def scheme_of(classification: str, given: str | None = None) -> str:

@@ -4,7 +4,8 @@ Interoperability meets security here: data flows to those entitled to it and to 
 (see `access.py` for the policy, `views.py` for the two shapes of a report, `audit.py` for the
 need-to-know log). Restricted text never reaches the traffic log: submissions and changes carry
 original text in their bodies, so those exchanges are redacted from the start of the request
-(even when the request is refused), and reads are redacted when they show original text.
+(even when the request is refused), and so is every exchange of a restricted reader with
+/reports (its answers, and its search words, may hold original text).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from flask import Flask, g, request
 
 from simulators.core.app import create_simulator_app
 from simulators.core.config import SimConfig
+from simulators.intelligence.access import SCOPE_RESTRICTED
 from simulators.intelligence.audit import audit_blueprint
 from simulators.intelligence.feed import feed_blueprint
 from simulators.intelligence.indicator import indicator_blueprint
@@ -29,11 +31,21 @@ def _redact_writes() -> None:
         g.redact_traffic = True
 
 
-def _scrub_errors(response):  # type: ignore[no-untyped-def]
-    """Validation messages may quote the submitted text: keep only the field names in the log."""
+def _redact_restricted(response):  # type: ignore[no-untyped-def]
+    """After the handler, before the core logs the exchange.
+
+    A restricted reader's exchanges with /reports may carry original text (or search words taken
+    from it), even when refused: redact them. Validation messages of a redacted exchange may quote
+    the submitted text: keep only their field names.
+    """
+    who = g.get("principal")
+    if who is not None and who.has(SCOPE_RESTRICTED) and request.path.startswith("/reports"):
+        g.redact_traffic = True
     if g.get("redact_traffic") and g.get("errors"):
-        g.errors = [{"field": e.get("field", "body"), "message": REDACTED} if isinstance(e, dict) else REDACTED
-                    for e in g.errors]
+        g.errors = [
+            {"field": e.get("field", "body"), "message": REDACTED} if isinstance(e, dict) else REDACTED
+            for e in g.errors
+        ]
     return response
 
 
@@ -50,5 +62,5 @@ def create_app(config: SimConfig | None = None) -> Flask:
     )
     app.before_request_funcs.setdefault(None, []).insert(0, _redact_writes)
     # after_request functions run last-registered first: this one runs before the core's logger.
-    app.after_request(_scrub_errors)
+    app.after_request(_redact_restricted)
     return app

@@ -83,11 +83,17 @@ def audit_blueprint() -> Blueprint:
         limit, cursor = page_params()
         checked_cursor(cursor, int)
         stmt = select(table)
-        for param, column in (("report_id", table.c.report_id), ("client_id", table.c.client_id),
-                              ("operation", table.c.operation), ("nominal_id", table.c.nominal_id)):
+        for param, column in (
+            ("report_id", table.c.report_id),
+            ("client_id", table.c.client_id),
+            ("operation", table.c.operation),
+            ("nominal_id", table.c.nominal_id),
+        ):
             value = request.args.get(param)
             if value:
-                stmt = stmt.where(column == (value.lower() if param in ("report_id", "nominal_id") else value))
+                stmt = stmt.where(
+                    column == (value.lower() if param in ("report_id", "nominal_id") else value)
+                )
         with sim().db.session() as s:
             page = paginate(s, stmt, table.c.seq, limit=limit, cursor=cursor, scalars=False)
         return page_body([_item(r) for r in page.items], page)

@@ -39,6 +39,9 @@ def checked_cursor(cursor: str | None, kind: type, param: str = "cursor") -> Any
         return None
     key = decode_cursor(cursor, param)
     if not isinstance(key, kind) or isinstance(key, bool):
-        raise Problem("validation-error", f"The {param} is not one this system issued; start again without it.",
-                      errors=[{"field": f"query.{param}", "message": "not a valid cursor"}])
+        raise Problem(
+            "validation-error",
+            f"The {param} is not one this system issued; start again without it.",
+            errors=[{"field": f"query.{param}", "message": "not a valid cursor"}],
+        )
     return key

@@ -71,39 +71,84 @@ def check_grading(grading: Mapping[str, Any], *, allow_legacy: bool = False) -> 
         return [Violation("GRD-scheme", "grading.scheme", f"unknown grading scheme {scheme!r}; use 3x5x2")]
     if scheme == SCHEME_5X5X5:
         if not allow_legacy:
-            return [Violation("GRD-scheme-legacy", "grading.scheme",
-                              "5x5x5 is kept only on historic reports; grade new or regraded intelligence with 3x5x2")]
+            return [
+                Violation(
+                    "GRD-scheme-legacy",
+                    "grading.scheme",
+                    "5x5x5 is kept only on historic reports; grade new or regraded intelligence with 3x5x2",
+                )
+            ]
         return _check_5x5x5(source, assessment, handling)
     out: list[Violation] = []
     if source not in codelists.GRADING_3X5X2_SOURCE:
-        out.append(Violation("GRD-3x5x2-source", "grading.source_evaluation",
-                             f"3x5x2 source evaluation must be 1, 2 or 3, not {source!r}"))
+        out.append(
+            Violation(
+                "GRD-3x5x2-source",
+                "grading.source_evaluation",
+                f"3x5x2 source evaluation must be 1, 2 or 3, not {source!r}",
+            )
+        )
     if assessment not in codelists.GRADING_3X5X2_INTELLIGENCE:
-        out.append(Violation("GRD-3x5x2-assessment", "grading.intelligence_assessment",
-                             f"3x5x2 intelligence assessment must be A, B, C, D or E, not {assessment!r}"))
+        out.append(
+            Violation(
+                "GRD-3x5x2-assessment",
+                "grading.intelligence_assessment",
+                f"3x5x2 intelligence assessment must be A, B, C, D or E, not {assessment!r}",
+            )
+        )
     if handling not in codelists.GRADING_3X5X2_HANDLING:
-        out.append(Violation("GRD-3x5x2-handling", "grading.handling_code",
-                             f"3x5x2 handling code must be P or C, not {handling!r}"))
+        out.append(
+            Violation(
+                "GRD-3x5x2-handling",
+                "grading.handling_code",
+                f"3x5x2 handling code must be P or C, not {handling!r}",
+            )
+        )
     elif handling == "C" and not (conditions and conditions.strip()):
-        out.append(Violation("GRD-handling-conditions", "grading.handling_conditions",
-                             "handling code C (sharing with conditions) needs the handling conditions"))
+        out.append(
+            Violation(
+                "GRD-handling-conditions",
+                "grading.handling_conditions",
+                "handling code C (sharing with conditions) needs the handling conditions",
+            )
+        )
     elif handling == "P" and conditions and conditions.strip():
-        out.append(Violation("GRD-handling-no-conditions", "grading.handling_conditions",
-                             "handling code P (sharing permitted) must not carry handling conditions; use C"))
+        out.append(
+            Violation(
+                "GRD-handling-no-conditions",
+                "grading.handling_conditions",
+                "handling code P (sharing permitted) must not carry handling conditions; use C",
+            )
+        )
     return out
 
 
 def _check_5x5x5(source: str, assessment: str, handling: str) -> list[Violation]:
     out: list[Violation] = []
     if source not in codelists.GRADING_5X5X5_SOURCE:
-        out.append(Violation("GRD-5x5x5-source", "grading.source_evaluation",
-                             f"5x5x5 source evaluation must be A to E, not {source!r}"))
+        out.append(
+            Violation(
+                "GRD-5x5x5-source",
+                "grading.source_evaluation",
+                f"5x5x5 source evaluation must be A to E, not {source!r}",
+            )
+        )
     if assessment not in codelists.GRADING_5X5X5_INTELLIGENCE:
-        out.append(Violation("GRD-5x5x5-assessment", "grading.intelligence_assessment",
-                             f"5x5x5 intelligence evaluation must be 1 to 5, not {assessment!r}"))
+        out.append(
+            Violation(
+                "GRD-5x5x5-assessment",
+                "grading.intelligence_assessment",
+                f"5x5x5 intelligence evaluation must be 1 to 5, not {assessment!r}",
+            )
+        )
     if handling not in codelists.GRADING_5X5X5_HANDLING:
-        out.append(Violation("GRD-5x5x5-handling", "grading.handling_code",
-                             f"5x5x5 handling code must be 1 to 5, not {handling!r}"))
+        out.append(
+            Violation(
+                "GRD-5x5x5-handling",
+                "grading.handling_code",
+                f"5x5x5 handling code must be 1 to 5, not {handling!r}",
+            )
+        )
     return out
 
 

@@ -20,7 +20,9 @@ from simulators.intelligence.context import itables
 def intelligence_held(nominal_id: str) -> bool:
     subjects = itables().subjects
     with sim().db.session() as s:
-        hit = s.execute(select(subjects.c.report_id).where(subjects.c.nominal_id == nominal_id).limit(1)).first()
+        hit = s.execute(
+            select(subjects.c.report_id).where(subjects.c.nominal_id == nominal_id).limit(1)
+        ).first()
     return hit is not None
 
 

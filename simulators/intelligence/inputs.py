@@ -21,8 +21,11 @@ def ensure_storable(value: Any, field: str = "body") -> None:
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise Problem("validation-error", f"{field} is not valid Unicode text.",
-                          errors=[{"field": field, "message": "contains a lone surrogate"}]) from exc
+            raise Problem(
+                "validation-error",
+                f"{field} is not valid Unicode text.",
+                errors=[{"field": field, "message": "contains a lone surrogate"}],
+            ) from exc
     elif isinstance(value, dict):
         for k, v in value.items():
             ensure_storable(v, f"{field}.{k}")
@@ -35,8 +38,11 @@ def parse_date(value: str, field: str) -> date:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError) as exc:
-        raise Problem("validation-error", f"{field} must be a calendar date (YYYY-MM-DD).",
-                      errors=[{"field": field, "message": "not a calendar date"}]) from exc
+        raise Problem(
+            "validation-error",
+            f"{field} must be a calendar date (YYYY-MM-DD).",
+            errors=[{"field": field, "message": "not a calendar date"}],
+        ) from exc
 
 
 def locations(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -49,7 +55,9 @@ def locations(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 postcode = normalise_postcode(postcode)
             except ValueError:
                 violations.append(Violation("LOC-postcode", f"locations[{i}].postcode", "not a UK postcode"))
-        out.append({"line1": loc["line1"], "line2": loc.get("line2"), "town": loc.get("town"), "postcode": postcode})
+        out.append(
+            {"line1": loc["line1"], "line2": loc.get("line2"), "town": loc.get("town"), "postcode": postcode}
+        )
     raise_violations(violations, kind="validation-error")
     return out
 

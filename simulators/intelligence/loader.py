@@ -43,7 +43,9 @@ def report_values(record: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str
         "intelligence_assessment": str(grading["intelligence_assessment"]),
         "handling_code": str(grading["handling_code"]),
         "handling_conditions": conditions if conditions else None,
-        **store.classification_columns(classification, scheme_of(classification, record.get("classification_scheme"))),
+        **store.classification_columns(
+            classification, scheme_of(classification, record.get("classification_scheme"))
+        ),
         **store.text_columns(record["original_text"], record["sanitised_text"]),
         "locations": [dict(loc) for loc in record.get("locations") or []],
         "organisations": [dict(o) for o in record.get("organisations") or []],

@@ -54,8 +54,13 @@ def _audience(classification: str) -> str:
     return AUDIENCE_ALL if open_to_lesser(classification) else AUDIENCE_RESTRICTED
 
 
-def _show(row: Any, subjects: list[dict[str, str]], view: View, status: int = 200,
-          headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def _show(
+    row: Any,
+    subjects: list[dict[str, str]],
+    view: View,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+):  # type: ignore[no-untyped-def]
     body = report_view(row, subjects, view, sim().clock.now().date())
     if view is View.ORIGINAL:
         g.redact_traffic = True  # original text must not reach the traffic log
@@ -80,9 +85,13 @@ def _field_rules(body: dict[str, Any], today: date, view: View) -> tuple[list[Vi
 def _raise_scope(violations: list[Violation]) -> None:
     if violations:
         v = violations[0]
-        raise Problem("forbidden", v.message[0].upper() + v.message[1:] + f" (rule {v.rule}).", rule=v.rule,
-                      errors=[{"field": x.field, "message": f"{x.rule}: {x.message}"} for x in violations],
-                      required_scopes=[SCOPE_RESTRICTED])
+        raise Problem(
+            "forbidden",
+            v.message[0].upper() + v.message[1:] + f" (rule {v.rule}).",
+            rule=v.rule,
+            errors=[{"field": x.field, "message": f"{x.rule}: {x.message}"} for x in violations],
+            required_scopes=[SCOPE_RESTRICTED],
+        )
 
 
 def reports_blueprint() -> Blueprint:
@@ -102,7 +111,11 @@ def reports_blueprint() -> Blueprint:
         grading = normalise_grading(body["grading"])
         locs = locations(body.get("locations", []))
         orgs = organisations(body.get("organisations", []))
-        review = parse_date(body["review_date"], "review_date") if "review_date" in body else default_review_date(today)
+        review = (
+            parse_date(body["review_date"], "review_date")
+            if "review_date" in body
+            else default_review_date(today)
+        )
         subjects = resolve_subjects(body.get("subjects", []))
         report_id = str(uuid.uuid4())
         classification = body["classification"]
@@ -127,7 +140,9 @@ def reports_blueprint() -> Blueprint:
                     values["reference"] = store.next_reference(s, now.year)
                     store.insert_report(s, values, subjects)
                     emit(s, "report.created", report_id, {"version": 1}, _audience(classification))
-                    write_audit([audit_row("create", report_id=report_id, version=1, text_version=view.value)], s)
+                    write_audit(
+                        [audit_row("create", report_id=report_id, version=1, text_version=view.value)], s
+                    )
                 break
             except IntegrityError:
                 if attempt == REFERENCE_ATTEMPTS - 1:
@@ -149,8 +164,12 @@ def reports_blueprint() -> Blueprint:
             subjects = subjects_of(s, [r.report_id for r in page.items])
         today = ctx.clock.now().date()
         items = [report_view(r, subjects.get(r.report_id, []), view, today) for r in page.items]
-        write_audit([audit_row("search", report_id=r.report_id, version=r.version, text_version=view.value)
-                     for r in page.items])
+        write_audit(
+            [
+                audit_row("search", report_id=r.report_id, version=r.version, text_version=view.value)
+                for r in page.items
+            ]
+        )
         if view is View.ORIGINAL and items:
             g.redact_traffic = True
         return json_response(page_body(items, page))
@@ -166,7 +185,9 @@ def reports_blueprint() -> Blueprint:
         if not may_see(view, row.classification):
             write_audit([audit_row("read", report_id=row.report_id, version=row.version, outcome="denied")])
             raise _not_found(report_id)
-        write_audit([audit_row("read", report_id=row.report_id, version=row.version, text_version=view.value)])
+        write_audit(
+            [audit_row("read", report_id=row.report_id, version=row.version, text_version=view.value)]
+        )
         return _show(row, subjects.get(row.report_id, []), view)
 
     @bp.patch("/reports/<report_id>")
@@ -177,23 +198,30 @@ def reports_blueprint() -> Blueprint:
         view = view_for(principal())
         if_match = request.headers.get("If-Match")
         if not if_match:
-            raise Problem("precondition-required",
-                          "Send If-Match with the ETag of the version you are changing (read the report first).",
-                          rule="INT-if-match")
+            raise Problem(
+                "precondition-required",
+                "Send If-Match with the ETag of the version you are changing (read the report first).",
+                rule="INT-if-match",
+            )
         with ctx.db.session() as s:
             current = store.fetch(s, report_id)
         if current is None:
             raise _not_found(report_id)
         if not may_see(view, current.classification):
-            write_audit([audit_row("update", report_id=current.report_id, version=current.version,
-                                   outcome="denied")])
+            write_audit(
+                [audit_row("update", report_id=current.report_id, version=current.version, outcome="denied")]
+            )
             raise _not_found(report_id)
         _check_if_match(if_match, current.version)
         restricted = [f for f in RESTRICTED_FIELDS if f in body]
         if restricted and view is not View.ORIGINAL:
-            raise Problem("forbidden", f"Changing {', '.join(restricted)} needs scope {SCOPE_RESTRICTED} "
-                          "(rule INT-restricted-field).", rule="INT-restricted-field",
-                          required_scopes=[SCOPE_RESTRICTED])
+            raise Problem(
+                "forbidden",
+                f"Changing {', '.join(restricted)} needs scope {SCOPE_RESTRICTED} "
+                "(rule INT-restricted-field).",
+                rule="INT-restricted-field",
+                required_scopes=[SCOPE_RESTRICTED],
+            )
         now = ctx.clock.now()
         scope, rules = _field_rules(body, now.date(), view)
         _raise_scope(scope)
@@ -210,7 +238,9 @@ def reports_blueprint() -> Blueprint:
             subjects_changed = subjects is not None and subjects != old_subjects
             if changes or subjects_changed:
                 store.keep_version(s, row.report_id, row.version, now, snapshot(row, old_subjects))
-                store.update_report(s, row.report_id, {**changes, "version": row.version + 1, "updated_at": now})
+                store.update_report(
+                    s, row.report_id, {**changes, "version": row.version + 1, "updated_at": now}
+                )
                 if subjects_changed:
                     store.replace_subjects(s, row.report_id, subjects or [])
                 new_class = changes.get("classification", row.classification)
@@ -219,8 +249,10 @@ def reports_blueprint() -> Blueprint:
                     emit(s, "report.withdrawn", row.report_id, {"version": row.version + 1}, AUDIENCE_LESSER)
                 row = store.fetch(s, report_id)
             final_subjects = subjects if subjects_changed else old_subjects
-            write_audit([audit_row("update", report_id=row.report_id, version=row.version,
-                                   text_version=view.value)], s)
+            write_audit(
+                [audit_row("update", report_id=row.report_id, version=row.version, text_version=view.value)],
+                s,
+            )
         return _show(row, final_subjects or [], view)
 
     return bp
@@ -230,9 +262,12 @@ def _check_if_match(header: str, version: int) -> None:
     tags = [t.strip() for t in header.split(",")]
     wanted = {etag(version), "W/" + etag(version), "*"}
     if not any(t in wanted for t in tags):
-        raise Problem("precondition-failed",
-                      f"The report has changed: it is now at version {version} (ETag {etag(version)}). "
-                      "Read it again and re-apply your change.", rule="INT-if-match")
+        raise Problem(
+            "precondition-failed",
+            f"The report has changed: it is now at version {version} (ETag {etag(version)}). "
+            "Read it again and re-apply your change.",
+            rule="INT-if-match",
+        )
 
 
 def _changes(body: dict[str, Any]) -> dict[str, Any]:

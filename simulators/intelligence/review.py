@@ -34,12 +34,22 @@ def default_review_date(today: date) -> date:
 def check_review_date(review_date: date, today: date) -> list[Violation]:
     """Rules for a review date being set today."""
     if review_date < today:
-        return [Violation("MOPI-review-date-past", "review_date",
-                          f"the review date {review_date.isoformat()} is in the past (today is {today.isoformat()})")]
+        return [
+            Violation(
+                "MOPI-review-date-past",
+                "review_date",
+                f"the review date {review_date.isoformat()} is in the past (today is {today.isoformat()})",
+            )
+        ]
     latest = add_years(today, MAX_REVIEW_YEARS)
     if review_date > latest:
-        return [Violation("MOPI-review-interval", "review_date",
-                          f"the review date may be at most {MAX_REVIEW_YEARS} years ahead ({latest.isoformat()})")]
+        return [
+            Violation(
+                "MOPI-review-interval",
+                "review_date",
+                f"the review date may be at most {MAX_REVIEW_YEARS} years ahead ({latest.isoformat()})",
+            )
+        ]
     return []
 
 

@@ -34,8 +34,11 @@ def _instant(args: Mapping[str, str], name: str) -> datetime | None:
     try:
         return parse_instant(raw)
     except ValueError as exc:
-        raise Problem("validation-error", f"{name} must be an ISO 8601 date-time with offset.",
-                      errors=[{"field": f"query.{name}", "message": "not a date-time with offset"}]) from exc
+        raise Problem(
+            "validation-error",
+            f"{name} must be an ISO 8601 date-time with offset.",
+            errors=[{"field": f"query.{name}", "message": "not a date-time with offset"}],
+        ) from exc
 
 
 def search_statement(args: Mapping[str, str], view: View) -> Select[Any]:
@@ -49,7 +52,9 @@ def search_statement(args: Mapping[str, str], view: View) -> Select[Any]:
     if subject:
         subjects = t.subjects
         stmt = stmt.where(
-            reports.c.report_id.in_(select(subjects.c.report_id).where(subjects.c.nominal_id == subject.lower()))
+            reports.c.report_id.in_(
+                select(subjects.c.report_id).where(subjects.c.nominal_id == subject.lower())
+            )
         )
     for param, column in (
         ("grading_scheme", reports.c.grading_scheme),
@@ -62,8 +67,11 @@ def search_statement(args: Mapping[str, str], view: View) -> Select[Any]:
             stmt = stmt.where(column == value)
     start, end = _instant(args, "submitted_from"), _instant(args, "submitted_to")
     if start and end and start > end:
-        raise Problem("validation-error", "submitted_from is after submitted_to.",
-                      errors=[{"field": "query.submitted_from", "message": "must not be after submitted_to"}])
+        raise Problem(
+            "validation-error",
+            "submitted_from is after submitted_to.",
+            errors=[{"field": "query.submitted_from", "message": "must not be after submitted_to"}],
+        )
     if start:
         stmt = stmt.where(reports.c.submitted_at >= start)
     if end:
@@ -72,8 +80,10 @@ def search_statement(args: Mapping[str, str], view: View) -> Select[Any]:
     if terms:
         if view is View.ORIGINAL:
             conditions = [
-                or_(reports.c.sanitised_fold.contains(term, autoescape=True),
-                    reports.c.original_fold.contains(term, autoescape=True))
+                or_(
+                    reports.c.sanitised_fold.contains(term, autoescape=True),
+                    reports.c.original_fold.contains(term, autoescape=True),
+                )
                 for term in terms
             ]
         else:

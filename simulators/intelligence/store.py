@@ -37,7 +37,7 @@ def next_reference(session: Session, year: int) -> str:
     top = session.execute(
         select(func.max(reports.c.reference)).where(reports.c.reference.like(prefix + "%"))
     ).scalar()
-    number = int(top[len(prefix):]) + 1 if top and top[len(prefix):].isdigit() else 1
+    number = int(top[len(prefix) :]) + 1 if top and top[len(prefix) :].isdigit() else 1
     return f"{prefix}{number:06d}"
 
 
@@ -93,7 +93,9 @@ def replace_subjects(session: Session, report_id: str, subjects: list[dict[str, 
 
 def keep_version(session: Session, report_id: str, version: int, at: datetime, snap: dict[str, Any]) -> None:
     session.execute(
-        itables().versions.insert().values(report_id=report_id, version=version, superseded_at=at, snapshot=snap)
+        itables()
+        .versions.insert()
+        .values(report_id=report_id, version=version, superseded_at=at, snapshot=snap)
     )
 
 

@@ -23,8 +23,13 @@ def _duplicates(subjects: list[dict[str, Any]]) -> list[Violation]:
     for i, s in enumerate(subjects):
         nid = s["nominal_id"]
         if nid in seen:
-            out.append(Violation("INT-subject-duplicate", f"subjects[{i}].nominal_id",
-                                 f"nominal {nid} is already subjects[{seen[nid]}]; list each nominal once"))
+            out.append(
+                Violation(
+                    "INT-subject-duplicate",
+                    f"subjects[{i}].nominal_id",
+                    f"nominal {nid} is already subjects[{seen[nid]}]; list each nominal once",
+                )
+            )
         else:
             seen[nid] = i
     return out
@@ -45,8 +50,13 @@ def resolve_subjects(subjects: list[dict[str, Any]]) -> list[dict[str, str]]:
         except UpstreamError as exc:
             raise exc.as_problem(ACTION) from exc
         if nominal is None:
-            violations.append(Violation("INT-subject-unknown", f"subjects[{i}].nominal_id",
-                                        f"records holds no nominal {subject['nominal_id']}"))
+            violations.append(
+                Violation(
+                    "INT-subject-unknown",
+                    f"subjects[{i}].nominal_id",
+                    f"records holds no nominal {subject['nominal_id']}",
+                )
+            )
             continue
         survivor = str(nominal.get("nominal_id") or subject["nominal_id"]).lower()
         resolved.append({"nominal_id": survivor, "role": subject["role"]})

@@ -73,8 +73,12 @@ def build_tables() -> IntelligenceTables:
     subjects = Table(
         "intelligence_report_subjects",
         metadata,
-        Column("report_id", String(36), ForeignKey("intelligence_reports.report_id", ondelete="CASCADE"),
-               primary_key=True),
+        Column(
+            "report_id",
+            String(36),
+            ForeignKey("intelligence_reports.report_id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
         Column("position", Integer, primary_key=True),
         Column("nominal_id", String(36), nullable=False, index=True),
         Column("role", String(32), nullable=False),
@@ -82,8 +86,12 @@ def build_tables() -> IntelligenceTables:
     versions = Table(
         "intelligence_report_versions",
         metadata,
-        Column("report_id", String(36), ForeignKey("intelligence_reports.report_id", ondelete="CASCADE"),
-               primary_key=True),
+        Column(
+            "report_id",
+            String(36),
+            ForeignKey("intelligence_reports.report_id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
         Column("version", Integer, primary_key=True),
         Column("superseded_at", DateTime(timezone=True), nullable=False),
         Column("snapshot", JSON, nullable=False),

@@ -2,7 +2,7 @@
 
 `report_view(..., View.SANITISED)` never reads the original text or the source type, so a lesser
 reader's response cannot carry them by accident; the contract backs this up (the sanitised
-schema has `unevaluatedProperties: false`, so a stray field fails response validation).
+schema has `additionalProperties: false`, so a stray field fails response validation).
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ def subjects_of(session: Session, report_ids: Iterable[str]) -> dict[str, list[d
         return out
     t = itables().subjects
     rows = session.execute(
-        select(t.c.report_id, t.c.nominal_id, t.c.role).where(t.c.report_id.in_(ids)).order_by(t.c.report_id,
-                                                                                              t.c.position)
+        select(t.c.report_id, t.c.nominal_id, t.c.role)
+        .where(t.c.report_id.in_(ids))
+        .order_by(t.c.report_id, t.c.position)
     ).all()
     for r in rows:
         out[r.report_id].append({"nominal_id": r.nominal_id, "role": r.role})

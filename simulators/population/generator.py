@@ -17,9 +17,9 @@ Design notes (why it looks like this):
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from random import Random
 
 from simulators.domain import codelists as cl
@@ -41,15 +41,33 @@ RESERVOIR_SIZE = 2000
 TEN_YEARS_DAYS = 3654  # at least ten whole years, whatever the leap days
 SIXTEEN_YEARS_DAYS = 5845
 
-_ISO = datetime.fromtimestamp
+_DAY_STR: dict[int, str] = {}  # days since 1970 -> "YYYY-MM-DD" (bounded by the calendar span used)
+_HHMM = tuple(f"{h:02d}:{m:02d}" for h in range(24) for m in range(60))
+_UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def _day_str(day: int) -> str:
+    s = _DAY_STR.get(day)
+    if s is None:
+        s = _DAY_STR[day] = date.fromordinal(day + EPOCH_ORD).isoformat()
+    return s
 
 
 def _iso(ts: int) -> str:
-    return _ISO(ts, UTC).isoformat()
+    """``datetime.fromtimestamp(ts, UTC).isoformat()`` for minute-aligned ``ts``, about 10x faster."""
+    day, rem = divmod(ts, DAY)
+    if rem % MIN:
+        return datetime.fromtimestamp(ts, UTC).isoformat()
+    return f"{_DAY_STR.get(day) or _day_str(day)}T{_HHMM[rem // MIN]}:00+00:00"
+
+
+def _year(ts: int) -> int:
+    return int(_day_str(ts // DAY)[:4])
 
 
 def _date_iso(ordinal: int) -> str:
-    return date.fromordinal(ordinal).isoformat()
+    return _day_str(ordinal - EPOCH_ORD)
 
 
 def _ts_of_ord(ordinal: int) -> int:
@@ -79,66 +97,282 @@ def _age(dob_ord: int, ts: int) -> int:
 #   indictable (s.42 extension possible), in-the-act arrest, duration minutes (max), summaries,
 #   (marker, probability)).
 _ARREST = (
-    ("shoplifting", 14, "46", "TH68010", ("CJ67002",), "business", True, True, 20,
-     ("Detained by store staff after leaving a shop with unpaid goods.",
-      "Suspect seen on CCTV concealing items and leaving without paying.",
-      "Repeat theft of alcohol and meat products from a supermarket."), ()),
-    ("common_assault", 10, "105A", "CJ88001", (), "person", False, False, 15,
-     ("Victim pushed and struck during an argument outside licensed premises.",
-      "Assault without injury following a neighbour dispute.",
-      "Victim slapped during a domestic argument; no visible injury."), (("VI", 0.15),)),
-    ("assault_beating", 4, "105A", "CJ88116", (), "person", False, False, 15,
-     ("Victim punched once in the street; no injury recorded.",),
-     (("VI", 0.15),)),
-    ("abh", 8, "8N", "OF61102", (), "person", True, False, 20,
-     ("Victim punched repeatedly causing bruising and a cut lip.",
-      "Assault in a taxi queue; victim treated for facial injuries.",
-      "Domestic assault causing bruising to the arms and neck."), (("VI", 0.45),)),
-    ("gbh", 3, "8N", "OF61131", (), "person", True, False, 20,
-     ("Victim suffered a broken jaw after being assaulted outside a bar.",
-      "Victim knocked unconscious and suffered a fractured eye socket."), (("VI", 0.7),)),
-    ("wounding_intent", 1, "5D", "OF61016", ("CJ88144",), "person", True, False, 20,
-     ("Victim stabbed in the leg during a planned attack.",
-      "Victim attacked with a bottle causing a deep facial wound."), (("VI", 0.95), ("WE", 0.6))),
-    ("public_order_s4", 7, "9A", "PU86004", ("CJ67002",), "person", False, True, 30,
-     ("Suspect threatened door staff with violence and squared up to them.",
-      "Threats of violence shouted at a bus driver."), (("VI", 0.1),)),
-    ("public_order_s4a", 4, "9A", "PU86116", (), "person", False, True, 30,
-     ("Abuse shouted at a shop worker causing distress.",), ()),
-    ("cannabis_possession", 10, "92E", "MD71530", (), "none", True, True, 10,
-     ("Cannabis found during a stop and search.",
-      "Quantity of cannabis resin found in a vehicle during a traffic stop."), (("DR", 0.1),)),
-    ("supply_class_a", 4, "92A", "MD71230", ("MD71530",), "none", True, True, 10,
-     ("Wraps of cocaine and cash found during a warrant.",
-      "Suspect seen making street-level exchanges; cocaine wraps recovered."), (("DR", 0.7), ("WE", 0.1))),
-    ("criminal_damage", 9, "58D", "CD71039", (), "person", True, False, 60,
-     ("Windows of a house smashed with a brick.",
-      "Car wing mirrors and paintwork damaged.",
-      "Front door kicked and damaged during a dispute."), ()),
-    ("burglary_dwelling", 6, "28E", "TH68036", ("CD71039",), "home", True, False, 600,
-     ("Entry forced via the rear door; jewellery and electrical items stolen.",
-      "Insecure window used to gain entry; handbag and car keys taken.",
-      "Shed and house entered overnight; tools and a laptop stolen."), ()),
-    ("theft_from_vehicle", 4, "45", "TH68007", (), "person", True, False, 600,
-     ("Vehicle window smashed and a bag stolen from the passenger seat.",
-      "Tools stolen from a van parked overnight."), ()),
-    ("twoc", 3, "48", "TH68050", (), "person", False, False, 480,
-     ("Vehicle taken without consent from outside the owner's address.",), ()),
-    ("harassment", 6, "8L", "PH97004", (), "person", False, False, 30 * 24 * 60,
-     ("Repeated unwanted calls and messages to an ex-partner.",
-      "Course of conduct including turning up at the victim's workplace."), ()),
-    ("bladed_article", 5, "10D", "CJ88144", (), "none", True, True, 10,
-     ("Lock knife found in a waistband during a stop and search.",
-      "Kitchen knife recovered from a rucksack in the town centre."), (("WE", 0.7),)),
+    (
+        "shoplifting",
+        14,
+        "46",
+        "TH68010",
+        ("CJ67002",),
+        "business",
+        True,
+        True,
+        20,
+        (
+            "Detained by store staff after leaving a shop with unpaid goods.",
+            "Suspect seen on CCTV concealing items and leaving without paying.",
+            "Repeat theft of alcohol and meat products from a supermarket.",
+        ),
+        (),
+    ),
+    (
+        "common_assault",
+        10,
+        "105A",
+        "CJ88001",
+        (),
+        "person",
+        False,
+        False,
+        15,
+        (
+            "Victim pushed and struck during an argument outside licensed premises.",
+            "Assault without injury following a neighbour dispute.",
+            "Victim slapped during a domestic argument; no visible injury.",
+        ),
+        (("VI", 0.15),),
+    ),
+    (
+        "assault_beating",
+        4,
+        "105A",
+        "CJ88116",
+        (),
+        "person",
+        False,
+        False,
+        15,
+        ("Victim punched once in the street; no injury recorded.",),
+        (("VI", 0.15),),
+    ),
+    (
+        "abh",
+        8,
+        "8N",
+        "OF61102",
+        (),
+        "person",
+        True,
+        False,
+        20,
+        (
+            "Victim punched repeatedly causing bruising and a cut lip.",
+            "Assault in a taxi queue; victim treated for facial injuries.",
+            "Domestic assault causing bruising to the arms and neck.",
+        ),
+        (("VI", 0.45),),
+    ),
+    (
+        "gbh",
+        3,
+        "8N",
+        "OF61131",
+        (),
+        "person",
+        True,
+        False,
+        20,
+        (
+            "Victim suffered a broken jaw after being assaulted outside a bar.",
+            "Victim knocked unconscious and suffered a fractured eye socket.",
+        ),
+        (("VI", 0.7),),
+    ),
+    (
+        "wounding_intent",
+        1,
+        "5D",
+        "OF61016",
+        ("CJ88144",),
+        "person",
+        True,
+        False,
+        20,
+        (
+            "Victim stabbed in the leg during a planned attack.",
+            "Victim attacked with a bottle causing a deep facial wound.",
+        ),
+        (("VI", 0.95), ("WE", 0.6)),
+    ),
+    (
+        "public_order_s4",
+        7,
+        "9A",
+        "PU86004",
+        ("CJ67002",),
+        "person",
+        False,
+        True,
+        30,
+        (
+            "Suspect threatened door staff with violence and squared up to them.",
+            "Threats of violence shouted at a bus driver.",
+        ),
+        (("VI", 0.1),),
+    ),
+    (
+        "public_order_s4a",
+        4,
+        "9A",
+        "PU86116",
+        (),
+        "person",
+        False,
+        True,
+        30,
+        ("Abuse shouted at a shop worker causing distress.",),
+        (),
+    ),
+    (
+        "cannabis_possession",
+        10,
+        "92E",
+        "MD71530",
+        (),
+        "none",
+        True,
+        True,
+        10,
+        (
+            "Cannabis found during a stop and search.",
+            "Quantity of cannabis resin found in a vehicle during a traffic stop.",
+        ),
+        (("DR", 0.1),),
+    ),
+    (
+        "supply_class_a",
+        4,
+        "92A",
+        "MD71230",
+        ("MD71530",),
+        "none",
+        True,
+        True,
+        10,
+        (
+            "Wraps of cocaine and cash found during a warrant.",
+            "Suspect seen making street-level exchanges; cocaine wraps recovered.",
+        ),
+        (("DR", 0.7), ("WE", 0.1)),
+    ),
+    (
+        "criminal_damage",
+        9,
+        "58D",
+        "CD71039",
+        (),
+        "person",
+        True,
+        False,
+        60,
+        (
+            "Windows of a house smashed with a brick.",
+            "Car wing mirrors and paintwork damaged.",
+            "Front door kicked and damaged during a dispute.",
+        ),
+        (),
+    ),
+    (
+        "burglary_dwelling",
+        6,
+        "28E",
+        "TH68036",
+        ("CD71039",),
+        "home",
+        True,
+        False,
+        600,
+        (
+            "Entry forced via the rear door; jewellery and electrical items stolen.",
+            "Insecure window used to gain entry; handbag and car keys taken.",
+            "Shed and house entered overnight; tools and a laptop stolen.",
+        ),
+        (),
+    ),
+    (
+        "theft_from_vehicle",
+        4,
+        "45",
+        "TH68007",
+        (),
+        "person",
+        True,
+        False,
+        600,
+        (
+            "Vehicle window smashed and a bag stolen from the passenger seat.",
+            "Tools stolen from a van parked overnight.",
+        ),
+        (),
+    ),
+    (
+        "twoc",
+        3,
+        "48",
+        "TH68050",
+        (),
+        "person",
+        False,
+        False,
+        480,
+        ("Vehicle taken without consent from outside the owner's address.",),
+        (),
+    ),
+    (
+        "harassment",
+        6,
+        "8L",
+        "PH97004",
+        (),
+        "person",
+        False,
+        False,
+        30 * 24 * 60,
+        (
+            "Repeated unwanted calls and messages to an ex-partner.",
+            "Course of conduct including turning up at the victim's workplace.",
+        ),
+        (),
+    ),
+    (
+        "bladed_article",
+        5,
+        "10D",
+        "CJ88144",
+        (),
+        "none",
+        True,
+        True,
+        10,
+        (
+            "Lock knife found in a waistband during a stop and search.",
+            "Kitchen knife recovered from a rucksack in the town centre.",
+        ),
+        (("WE", 0.7),),
+    ),
 )
 _ARREST_W = data.Weighted([(s, s[1]) for s in _ARREST])
 
-#: Crimes where the person is the victim and no suspect was identified: (HOCR, weight, home?, max minutes, summaries).
+#: Crimes where the person is the victim and no suspect was identified:
+#: (HOCR, weight, at home?, max minutes, summaries).
 _VICTIM = (
-    ("28E", 10, True, 600, ("Burglary while the occupants were at work; electrical items taken.",
-                            "Entry forced overnight; car keys and purse stolen.")),
+    (
+        "28E",
+        10,
+        True,
+        600,
+        (
+            "Burglary while the occupants were at work; electrical items taken.",
+            "Entry forced overnight; car keys and purse stolen.",
+        ),
+    ),
     ("45", 8, False, 720, ("Vehicle window smashed and items taken overnight.",)),
-    ("44", 6, False, 600, ("Pedal cycle stolen from outside a shop.", "Bicycle taken from a communal bike store.")),
+    (
+        "44",
+        6,
+        False,
+        600,
+        ("Pedal cycle stolen from outside a shop.", "Bicycle taken from a communal bike store."),
+    ),
     ("34B", 3, False, 10, ("Mobile phone taken by force by two unknown males.",)),
     ("39", 4, False, 30, ("Wallet taken from a pocket on a busy bus.",)),
     ("58C", 8, False, 600, ("Vehicle paintwork scratched overnight.", "Tyres of a parked car slashed.")),
@@ -153,14 +387,30 @@ _VICTIM_W = data.Weighted([(v, v[1]) for v in _VICTIM])
 #: Incidents: (category, weight, role of the person, second person's role or None, summaries).
 _INCIDENTS = (
     ("ASB-PERSONAL", 10, "person_reporting", None, ("Youths repeatedly shouting abuse at the caller.",)),
-    ("ASB-NUISANCE", 12, "person_reporting", None, ("Loud music from a neighbouring property late at night.",
-                                                    "Group gathering and drinking in a park.")),
+    (
+        "ASB-NUISANCE",
+        12,
+        "person_reporting",
+        None,
+        ("Loud music from a neighbouring property late at night.", "Group gathering and drinking in a park."),
+    ),
     ("ASB-ENVIRONMENTAL", 4, "person_reporting", None, ("Fly-tipping in a back alley.",)),
-    ("PSW-CONCERN", 10, "subject", "person_reporting", ("Caller concerned for a relative who is not answering.",
-                                                        "Person found distressed on a bridge.")),
+    (
+        "PSW-CONCERN",
+        10,
+        "subject",
+        "person_reporting",
+        ("Caller concerned for a relative who is not answering.", "Person found distressed on a bridge."),
+    ),
     ("PSW-MISSING", 6, "missing_person", "person_reporting", ("Reported missing after not returning home.",)),
     ("PSW-SUSPICIOUS", 8, "person_reporting", None, ("Persons seen trying car door handles.",)),
-    ("PSW-DOMESTIC", 8, "involved_party", "involved_party", ("Verbal argument between partners; no offences.",)),
+    (
+        "PSW-DOMESTIC",
+        8,
+        "involved_party",
+        "involved_party",
+        ("Verbal argument between partners; no offences.",),
+    ),
     ("PSW-LOST-FOUND", 4, "person_reporting", None, ("Wallet handed in at the front counter.",)),
     ("TRA-RTC-DAMAGE", 6, "involved_party", "involved_party", ("Two vehicles in collision; damage only.",)),
 )
@@ -168,19 +418,51 @@ _INCIDENT_W = data.Weighted([(i, i[1]) for i in _INCIDENTS])
 _CHILD_INCIDENT = next(i for i in _INCIDENTS if i[0] == "PSW-CONCERN")
 
 _CUSTODY_OUTCOMES = data.Weighted(
-    [("charged", 30), ("released_under_investigation", 18), ("bailed", 12), ("no_further_action", 27),
-     ("cautioned", 10), ("transferred", 3)]
+    [
+        ("charged", 30),
+        ("released_under_investigation", 18),
+        ("bailed", 12),
+        ("no_further_action", 27),
+        ("cautioned", 10),
+        ("transferred", 3),
+    ]
 )
 
 _ETHNICITY = data.Weighted(
-    [("W1", 70.0), ("W2", 1.0), ("W3", 0.2), ("W9", 6.0), ("M1", 1.0), ("M2", 0.5), ("M3", 1.0), ("M9", 0.8),
-     ("A1", 3.0), ("A2", 3.5), ("A3", 1.0), ("A4", 0.7), ("A9", 1.4), ("B1", 1.0), ("B2", 2.4), ("B9", 0.4),
-     ("O2", 0.6), ("O9", 1.5), ("NS", 4.0)]
+    [
+        ("W1", 70.0),
+        ("W2", 1.0),
+        ("W3", 0.2),
+        ("W9", 6.0),
+        ("M1", 1.0),
+        ("M2", 0.5),
+        ("M3", 1.0),
+        ("M9", 0.8),
+        ("A1", 3.0),
+        ("A2", 3.5),
+        ("A3", 1.0),
+        ("A4", 0.7),
+        ("A9", 1.4),
+        ("B1", 1.0),
+        ("B2", 2.4),
+        ("B9", 0.4),
+        ("O2", 0.6),
+        ("O9", 1.5),
+        ("NS", 4.0),
+    ]
 )
 
 _AGE_BUCKETS = data.Weighted(
-    [((0, 10), 5), ((10, 18), 9), ((18, 25), 13), ((25, 35), 19), ((35, 45), 17), ((45, 55), 14), ((55, 65), 11),
-     ((65, 92), 12)]
+    [
+        ((0, 10), 5),
+        ((10, 18), 9),
+        ((18, 25), 13),
+        ((25, 35), 19),
+        ((35, 45), 17),
+        ((45, 55), 14),
+        ((55, 65), 11),
+        ((65, 92), 12),
+    ]
 )
 
 _HANDLING_CONDITIONS = (
@@ -196,8 +478,8 @@ _LEGACY_CONDITIONS = (
 
 _TOPIC_TEXT = {
     "drug_supply": (
-        "{name} is supplying {drug} from {place}. Customers arrive on foot and stay only a few minutes, mostly "
-        "in the {period}.",
+        "{name} is supplying {drug} from {place}. Customers arrive on foot and stay only a few "
+        "minutes, mostly in the {period}.",
         "{name} is running a drug line and uses {vehicle} to deliver {drug} around {town}.",
     ),
     "weapons": (
@@ -218,10 +500,19 @@ _TOPIC_TEXT = {
     ),
 }
 _TOPICS_FOR = {
-    "shoplifting": "acquisitive", "burglary_dwelling": "acquisitive", "theft_from_vehicle": "acquisitive",
-    "twoc": "acquisitive", "cannabis_possession": "drug_supply", "supply_class_a": "drug_supply",
-    "bladed_article": "weapons", "wounding_intent": "weapons", "abh": "violence", "gbh": "violence",
-    "common_assault": "violence", "assault_beating": "violence", "public_order_s4": "violence",
+    "shoplifting": "acquisitive",
+    "burglary_dwelling": "acquisitive",
+    "theft_from_vehicle": "acquisitive",
+    "twoc": "acquisitive",
+    "cannabis_possession": "drug_supply",
+    "supply_class_a": "drug_supply",
+    "bladed_article": "weapons",
+    "wounding_intent": "weapons",
+    "abh": "violence",
+    "gbh": "violence",
+    "common_assault": "violence",
+    "assault_beating": "violence",
+    "public_order_s4": "violence",
 }
 _DRUGS = ("cocaine", "crack cocaine", "heroin", "cannabis", "ketamine")
 _PERIODS = ("early evening", "late evening", "early morning", "afternoon")
@@ -231,39 +522,47 @@ class _Person:
     """The true facts about one person while their records are being built."""
 
     __slots__ = (
-        "address", "created", "dob_ord", "dob_ts", "eth", "forenames", "nid", "offender", "sex", "surname",
-        "adult_from", "location",
+        "address",
+        "created",
+        "dob_ord",
+        "dob_ts",
+        "eth",
+        "forenames",
+        "nid",
+        "offender",
+        "sex",
+        "surname",
+        "adult_from",
+        "location",
     )
 
 
-class Generator:
-    """Generates a population for one spec. Use ``generate(spec)`` rather than this class directly."""
+MAX_SHARDS = 64
+MIN_SHARD_SIZE = 5000
+# Per-shard identifier ranges keep every shard's references disjoint without coordination.
+_OCC_STRIDE = 100_000  # occurrence references per shard and year
+_SEQ_STRIDE = (
+    10_000  # custody numbers per shard, station and year; intelligence references per shard and year
+)
+_PNC_STRIDE = 150_000  # PNC serials per shard and year (64 x 150,000 < 10,000,000)
+_CRO_STRIDE = 15_000  # CRO serials per shard and year (64 x 15,000 < 1,000,000)
 
-    def __init__(self, spec: PopulationSpec) -> None:
-        self.spec = spec
-        self.rng = Random(spec.seed)
-        self.rates = spec.defect_rates()
-        ref = spec.reference_utc
-        self.ref_ts = int(ref.timestamp())
-        self.ref_ord = _ord_of_ts(self.ref_ts)
+
+def shard_size(people: int) -> int:
+    """People per shard: at least 5,000 and never more than 64 shards. Depends only on the spec."""
+    return max(MIN_SHARD_SIZE, -(-people // MAX_SHARDS))
+
+
+def shard_count(people: int) -> int:
+    return -(-people // shard_size(people)) if people > 0 else 0
+
+
+class World:
+    """Population-wide pools (streets with postcodes, officers) shared by every shard of one seed."""
+
+    def __init__(self, seed: int) -> None:
+        rng = Random(f"{seed}:world")
         self.names = data.name_pools()
-        self.reservoir: list[tuple] = []
-        self.seen = 0
-        self.occ_seq: dict[int, int] = {}
-        self.custody_seq: dict[tuple[str, int], int] = {}
-        self.intel_seq: dict[int, int] = {}
-        self.pnc_next: dict[int, int] = {}
-        self.cro_next: dict[int, int] = {}
-        people = max(1, spec.people)
-        self.pnc_step = max(1, min(150, 3_000_000 // people))
-        self.cro_step = max(1, min(40, 200_000 // people))
-        self._build_places()
-        self._build_officers()
-
-    # ------------------------------------------------------------------------------ pools
-
-    def _build_places(self) -> None:
-        rng = self.rng
         suffixes = data.street_suffixes()
         pools = self.names
         letters = data.INWARD_LETTERS
@@ -272,18 +571,24 @@ class Generator:
             seen: set[str] = set()
             out = []
             while len(out) < n:
-                base = pools.surnames.pick(rng) if rng.random() < 0.7 else rng.choice(pools.male + pools.female)
+                base = (
+                    pools.surnames.pick(rng) if rng.random() < 0.7 else rng.choice(pools.male + pools.female)
+                )
                 name = f"{base} {rng.choice(suffixes)}"
                 if name in seen:
                     continue
                 seen.add(name)
                 if area in ("SE", "E", "N") and rng.random() < 0.15:
-                    outward = rng.choice([d for d in data.LONDON_SUFFIX_DISTRICTS if d.startswith(area[0])]
-                                         or data.LONDON_SUFFIX_DISTRICTS)
+                    outward = rng.choice(
+                        [d for d in data.LONDON_SUFFIX_DISTRICTS if d.startswith(area[0])]
+                        or data.LONDON_SUFFIX_DISTRICTS
+                    )
                 else:
                     outward = f"{area}{rng.randint(d1, d2)}"
                 sector = rng.randint(0, 9)
-                units = tuple(f"{outward} {sector}{rng.choice(letters)}{rng.choice(letters)}" for _ in range(3))
+                units = tuple(
+                    f"{outward} {sector}{rng.choice(letters)}{rng.choice(letters)}" for _ in range(3)
+                )
                 out.append((name, town, county, units, station))
             return out
 
@@ -296,10 +601,7 @@ class Generator:
         self.home_towns = data.Weighted(home)
         self.other_towns = data.Weighted(other)
 
-    def _build_officers(self) -> None:
-        rng = self.rng
         collars = rng.sample(range(1000, 10000), 700)
-        pools = self.names
 
         def officer(collar: int) -> tuple[str, str]:
             first = rng.choice(pools.male) if rng.random() < 0.65 else rng.choice(pools.female)
@@ -310,18 +612,67 @@ class Generator:
         self.inspectors = [officer(c) for c in collars[640:680]]
         self.superintendents = [officer(c) for c in collars[680:688]]
 
+
+@lru_cache(maxsize=4)
+def world(seed: int) -> World:
+    """The (immutable) world of one seed, built once per process."""
+    return World(seed)
+
+
+class Generator:
+    """Generates one shard of a population. Use ``generate(spec)`` rather than this class directly.
+
+    A population of N people is cut into ``shard_count(N)`` shards of ``shard_size(N)`` people. Each
+    shard has its own RNG (seeded from the spec seed and the shard index), its own reservoir of
+    people for victims/witnesses, and its own identifier ranges, so shards can be generated in any
+    order or in parallel and still concatenate to exactly the same population.
+    """
+
+    def __init__(self, spec: PopulationSpec, shard: int = 0) -> None:
+        self.spec = spec
+        self.shard = shard
+        size = shard_size(spec.people)
+        self.first_person = shard * size
+        self.n_people = max(0, min(size, spec.people - self.first_person))
+        self.rng = Random(f"{spec.seed}:{shard}")
+        self.r = self.rng.random
+        self.rates = spec.defect_rates()
+        ref = spec.reference_utc
+        self.ref_ts = int(ref.timestamp())
+        self.ref_ord = _ord_of_ts(self.ref_ts)
+        w = world(spec.seed)
+        self.names = w.names
+        self.home_towns = w.home_towns
+        self.other_towns = w.other_towns
+        self.constables = w.constables
+        self.sergeants = w.sergeants
+        self.inspectors = w.inspectors
+        self.superintendents = w.superintendents
+        self.reservoir: list[tuple] = []
+        self.seen = 0
+        self.occ_seq: dict[int, int] = {}
+        self.custody_seq: dict[tuple[str, int], int] = {}
+        self.intel_seq: dict[int, int] = {}
+        self.pnc_next: dict[int, int] = {}
+        self.cro_next: dict[int, int] = {}
+        self.pnc_step = max(1, min(150, 100_000 // size))
+        self.cro_step = max(1, min(10, 10_000 // size))
+
     # ------------------------------------------------------------------------------ small helpers
 
     def _uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        """Same string as ``str(uuid.UUID(int=rng.getrandbits(128), version=4))``, built faster."""
+        h = "%032x" % ((self.rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET)
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def _between(self, lo: int, hi: int) -> int:
         """A time in [lo, hi], to the minute."""
-        t = lo + int(self.rng.random() * (hi - lo))
+        t = lo + int(self.r() * (hi - lo))
         return t - t % MIN
 
     def _minutes(self, lo: int, hi: int) -> int:
-        return (lo + int(self.rng.random() * (hi - lo + 1))) * MIN
+        """A whole number of minutes in [lo, hi], in seconds."""
+        return (lo + int(self.r() * (hi - lo + 1))) * MIN
 
     def _address(self, home: bool = True) -> tuple[dict, dict, str | None]:
         """(nominal address, occurrence location, custody station code) for a random street."""
@@ -332,13 +683,26 @@ class Generator:
         postcode = units[int(rng.random() * 3)]
         if rng.random() < 0.14:
             flat = 1 + int(rng.random() * 24)
-            address = {"line1": f"Flat {flat}", "line2": f"{number} {name}", "town": town, "county": county,
-                       "postcode": postcode}
+            address = {
+                "line1": f"Flat {flat}",
+                "line2": f"{number} {name}",
+                "town": town,
+                "county": county,
+                "postcode": postcode,
+            }
             line1 = f"Flat {flat}, {number} {name}"
         else:
             address = {"line1": f"{number} {name}", "town": town, "county": county, "postcode": postcode}
             line1 = address["line1"]
         return address, {"line1": line1, "town": town, "postcode": postcode}, station
+
+    def _location(self) -> tuple[dict, str]:
+        """(occurrence location, custody station code) for a random street in the force area."""
+        r = self.r
+        streets = self.home_towns.pick(self.rng)
+        name, town, _county, units, station = streets[int(r() * len(streets))]
+        number = 1 + int(r() * (r() * 220))
+        return {"line1": f"{number} {name}", "town": town, "postcode": units[int(r() * 3)]}, station
 
     def _officer(self, pool: list[tuple[str, str]], rank: str | None = None) -> dict:
         collar, name = pool[int(self.rng.random() * len(pool))]
@@ -370,28 +734,30 @@ class Generator:
                 self.reservoir[j] = entry
 
     def _occ_reference(self, reported: int) -> str:
-        year = datetime.fromtimestamp(reported, UTC).year
+        year = _year(reported)
         n = self.occ_seq.get(year, 0) + 1
+        if n >= _OCC_STRIDE:
+            raise RuntimeError("occurrence reference space exhausted for one shard and year")
         self.occ_seq[year] = n
-        return f"OCC-{year}-{n:06d}"
+        return f"OCC-{year}-{self.shard * _OCC_STRIDE + n:06d}"
 
     def _pnc(self, year: int) -> str:
         rng = self.rng
         serial = self.pnc_next.get(year) or int(rng.random() * 5000)
         serial += 1 + int(rng.random() * self.pnc_step)
-        if serial > 9_999_999:
-            raise RuntimeError("PNC serial space exhausted for one year; population too large")
+        if serial >= _PNC_STRIDE:
+            raise RuntimeError("PNC serial space exhausted for one shard and year")
         self.pnc_next[year] = serial
-        return make_pnc_id(year, serial)
+        return make_pnc_id(year, self.shard * _PNC_STRIDE + serial)
 
     def _cro(self, year: int) -> str:
         rng = self.rng
-        serial = self.cro_next.get(year) or int(rng.random() * 2000)
+        serial = self.cro_next.get(year) or int(rng.random() * 1000)
         serial += 1 + int(rng.random() * self.cro_step)
-        if serial > 999_999:
-            raise RuntimeError("CRO serial space exhausted for one year; population too large")
+        if serial >= _CRO_STRIDE:
+            raise RuntimeError("CRO serial space exhausted for one shard and year")
         self.cro_next[year] = serial
-        return make_cro_number(serial, year, sf=rng.random() < 0.05)
+        return make_cro_number(self.shard * _CRO_STRIDE + serial, year, sf=rng.random() < 0.05)
 
     def _name(self, sex: str, eth: str) -> tuple[str, list[str]]:
         rng = self.rng
@@ -432,8 +798,8 @@ class Generator:
             yield from batch
 
     def batches(self) -> Iterator[list[tuple[str, dict]]]:
-        """One list per person: their nominal(s) first, then their occurrences, custody, intelligence, defects."""
-        for _ in range(self.spec.people):
+        """One list per person: nominal(s) first, then occurrences, custody, intelligence, defects."""
+        for _ in range(self.n_people):
             yield self._one_person()
 
     def _one_person(self) -> list[tuple[str, dict]]:  # noqa: C901 - one linear story
@@ -498,12 +864,22 @@ class Generator:
         first_record_year: int | None = None  # PNC: first arrest or summons
         first_charge_year: int | None = None  # CRO: first charge or summons
         topics: list[str] = []
-        pending_custody: list[tuple[dict, dict]] = []  # (custody record, occurrence) awaiting detainee details
+        pending_custody: list[
+            tuple[dict, dict]
+        ] = []  # (custody record, occurrence) awaiting detainee details
 
         if p.offender:
             x = r()
-            n = 1 if x < 0.5 else 2 if x < 0.72 else 3 if x < 0.85 else 4 + int(r() * 2) if x < 0.93 else 6 + int(
-                r() * 7
+            n = (
+                1
+                if x < 0.5
+                else 2
+                if x < 0.72
+                else 3
+                if x < 0.85
+                else 4 + int(r() * 2)
+                if x < 0.93
+                else 6 + int(r() * 7)
             )
             times = sorted(self._between(lo_off, hi_off) for _ in range(n))
             for t in times:
@@ -515,7 +891,7 @@ class Generator:
                 topic = _TOPICS_FOR.get(scen[0])
                 if topic:
                     topics.append(topic)
-                year = datetime.fromtimestamp(t, UTC).year
+                year = _year(t)
                 if record_made and first_record_year is None:
                     first_record_year = year
                 if charged and first_charge_year is None:
@@ -524,8 +900,17 @@ class Generator:
                     if code not in markers and r() < prob:
                         markers[code] = _ord_of_ts(t) + int(r() * 14)
             if first_record_year is not None:
-                for code, prob in (("MH", 0.05), ("SH", 0.04), ("AT", 0.015), ("AG", 0.01), ("ES", 0.005),
-                                   ("FI", 0.005), ("CO", 0.003), ("IM", 0.002), ("EX", 0.001)):
+                for code, prob in (
+                    ("MH", 0.05),
+                    ("SH", 0.04),
+                    ("AT", 0.015),
+                    ("AG", 0.01),
+                    ("ES", 0.005),
+                    ("FI", 0.005),
+                    ("CO", 0.003),
+                    ("IM", 0.002),
+                    ("EX", 0.001),
+                ):
                     if r() < prob and code not in markers:
                         markers[code] = _ord_of_ts(self._between(lo_off, hi_off))
 
@@ -538,11 +923,9 @@ class Generator:
         else:
             extra = (1 if r() < 0.2 else 0) + (1 if r() < 0.15 else 0)
         for _ in range(extra):
-            if r() < 0.55:
-                occ = self._victim_occurrence(p)
-            else:
-                occ = self._incident(p, p.nid, p.location)
-            occurrences.append(occ)
+            occurrences.append(
+                self._victim_occurrence(p) if r() < 0.55 else self._incident(p, p.nid, p.location)
+            )
 
         # Intelligence about this person.
         lo_int = max(HISTORY_START, p.adult_from)
@@ -556,8 +939,10 @@ class Generator:
             elif r() < 0.02:
                 n_int = 1
         for _ in range(n_int):
-            topic = topics[int(r() * len(topics))] if topics and r() < 0.8 else (
-                "whereabouts" if r() < 0.5 else rng.choice(tuple(_TOPIC_TEXT))
+            topic = (
+                topics[int(r() * len(topics))]
+                if topics and r() < 0.8
+                else ("whereabouts" if r() < 0.5 else rng.choice(tuple(_TOPIC_TEXT)))
             )
             intel.append(self._intel(p, self._between(lo_int, hi_int), topic))
 
@@ -593,8 +978,11 @@ class Generator:
             "address": dict(p.address),
             "aliases": aliases,
             "warning_markers": [
-                {"code": code, "description": cl.WARNING_MARKERS[code],
-                 "added_on": _date_iso(min(day, self.ref_ord - 1))}
+                {
+                    "code": code,
+                    "description": cl.WARNING_MARKERS[code],
+                    "added_on": _date_iso(min(day, self.ref_ord - 1)),
+                }
                 for code, day in sorted(markers.items(), key=lambda kv: (kv[1], kv[0]))
             ],
             "created_at": _iso(created),
@@ -620,8 +1008,11 @@ class Generator:
             del dup_occ["_created"]
             out.append(("occurrences", dup_occ))
 
-        detainee = {"surname": nominal["surname"], "forenames": list(nominal["forenames"]),
-                    "date_of_birth": nominal["date_of_birth"]}
+        detainee = {
+            "surname": nominal["surname"],
+            "forenames": list(nominal["forenames"]),
+            "date_of_birth": nominal["date_of_birth"],
+        }
         for rec, _occ in pending_custody:
             rec["pnc_id"] = pnc
             rec["detainee"] = dict(detainee, forenames=list(detainee["forenames"]))
@@ -664,13 +1055,15 @@ class Generator:
         location = None
         station = None
         if victim_kind in ("person", "home"):
-            victim = self._draw(reported, SIXTEEN_YEARS_DAYS if victim_kind == "home" else TEN_YEARS_DAYS, exclude)
+            victim = self._draw(
+                reported, SIXTEEN_YEARS_DAYS if victim_kind == "home" else TEN_YEARS_DAYS, exclude
+            )
             if victim is not None:
                 exclude.add(victim[0])
                 if victim_kind == "home" and victim[4]["town"] in _HOME_TOWN_NAMES:
                     location = dict(victim[3])
         if location is None:
-            _, location, station = self._address(True)
+            location, station = self._location()
         if station is None:
             station = _HOME_STATION[location["town"]]
 
@@ -775,7 +1168,9 @@ class Generator:
         occ_to = occ_from + self._minutes(0, max_dur)
         reported = occ_to + self._minutes(5, 24 * 60)
         created = reported + self._minutes(2, 120)
-        location = dict(p.location) if at_home and p.address["town"] in _HOME_TOWN_NAMES else self._address(True)[1]
+        location = (
+            dict(p.location) if at_home and p.address["town"] in _HOME_TOWN_NAMES else self._location()[0]
+        )
         links = [{"nominal_id": p.nid, "role": "victim"}]
         if r() < 0.8:
             links.append({"nominal_id": p.nid, "role": "person_reporting"})
@@ -804,8 +1199,9 @@ class Generator:
             "_created": created,
         }
 
-    def _incident(self, p: _Person, nid: str, home_location: dict, child: bool = False,
-                  not_before: int = 0) -> dict:
+    def _incident(
+        self, p: _Person, nid: str, home_location: dict, child: bool = False, not_before: int = 0
+    ) -> dict:
         """A non-crime incident with this person in the category's role."""
         rng = self.rng
         r = rng.random
@@ -818,15 +1214,21 @@ class Generator:
             category, _w, role, other_role, summaries = _INCIDENT_W.pick(rng)
         occ_from = self._between(lo, hi)
         occ_to = occ_from + self._minutes(0, 120)
-        reported = occ_to + (self._minutes(60, 18 * 60) if category == "PSW-MISSING" else self._minutes(0, 60))
+        reported = occ_to + (
+            self._minutes(60, 18 * 60) if category == "PSW-MISSING" else self._minutes(0, 60)
+        )
         created = reported + self._minutes(1, 30)
         links = [{"nominal_id": nid, "role": role}]
         if other_role and r() < 0.6:
             o = self._draw(reported, SIXTEEN_YEARS_DAYS, {nid, p.nid})
             if o is not None:
                 links.append({"nominal_id": o[0], "role": other_role})
-        location = dict(home_location) if category in ("PSW-MISSING", "PSW-DOMESTIC", "ASB-NUISANCE") and \
-            home_location["town"] in _HOME_TOWN_NAMES else self._address(True)[1]
+        location = (
+            dict(home_location)
+            if category in ("PSW-MISSING", "PSW-DOMESTIC", "ASB-NUISANCE")
+            and home_location["town"] in _HOME_TOWN_NAMES
+            else self._location()[0]
+        )
         status = "open" if reported > self.ref_ts - 3 * DAY else "closed"
         return {
             "occurrence_id": self._uuid(),
@@ -886,11 +1288,13 @@ class Generator:
             if t <= prev:
                 t = prev + MIN
             review_times.append(t)
-            reviews.append({
-                "reviewed_at": _iso(t),
-                "reviewer": self._officer(self.inspectors, "inspector"),
-                "decision": "continue_detention",
-            })
+            reviews.append(
+                {
+                    "reviewed_at": _iso(t),
+                    "reviewer": self._officer(self.inspectors, "inspector"),
+                    "decision": "continue_detention",
+                }
+            )
             prev = t
             interval = 9 * HOUR
 
@@ -900,11 +1304,13 @@ class Generator:
             hi = relevant + 24 * HOUR - MIN
             ext_at = self._between(lo, hi)
             limit = relevant + 36 * HOUR
-            extensions.append({
-                "authorised_at": _iso(ext_at),
-                "until": _iso(limit),
-                "by": self._officer(self.superintendents, "superintendent"),
-            })
+            extensions.append(
+                {
+                    "authorised_at": _iso(ext_at),
+                    "until": _iso(limit),
+                    "by": self._officer(self.superintendents, "superintendent"),
+                }
+            )
             if decided > limit - 30 * MIN:
                 decided = limit - 30 * MIN
         released = min(decided + m(5, 60), limit - MIN)
@@ -915,14 +1321,19 @@ class Generator:
                 offences.append({"cjs_code": extra, "title": cl.CJS_OFFENCES[extra]})
 
         detail = self._outcome_detail(p, outcome_type, offences[0]["title"], decided, station)
-        year = datetime.fromtimestamp(arrived, UTC).year
+        year = _year(arrived)
         seq = self.custody_seq.get((station, year), 0) + 1
+        if seq >= _SEQ_STRIDE:
+            raise RuntimeError("custody number space exhausted for one shard, station and year")
         self.custody_seq[(station, year)] = seq
+        seq += self.shard * _SEQ_STRIDE
         necessity = data.NECESSITY[int(r() * len(data.NECESSITY))]
         return {
             "custody_id": self._uuid(),
             "custody_number": f"{station}-{year}-{seq:06d}",
             "nominal_id": p.nid,
+            "pnc_id": None,  # filled once the person's PNC ID is known
+            "detainee": None,  # filled from the nominal as recorded
             "occurrence_id": None,  # filled by the caller
             "station": {"code": station, "name": data.STATIONS[station]},
             "arrest": {
@@ -957,7 +1368,8 @@ class Generator:
         if outcome_type == "no_further_action":
             return "No further action: " + (
                 "insufficient evidence to provide a realistic prospect of conviction."
-                if r() < 0.7 else "victim does not support a prosecution."
+                if r() < 0.7
+                else "victim does not support a prosecution."
             )
         if outcome_type == "released_under_investigation":
             return "Released under investigation: no bail conditions and no return date."
@@ -974,15 +1386,23 @@ class Generator:
     def _intel(self, p: _Person, t: int, topic: str) -> dict:
         rng = self.rng
         r = rng.random
-        year = datetime.fromtimestamp(t, UTC).year
+        year = _year(t)
         n = self.intel_seq.get(year, 0) + 1
+        if n >= _SEQ_STRIDE:
+            raise RuntimeError("intelligence reference space exhausted for one shard and year")
         self.intel_seq[year] = n
-        source = ("police_officer", "member_of_public", "chis", "partner_agency", "crimestoppers",
-                  "open_source")[_pick(r(), (0.30, 0.22, 0.18, 0.12, 0.12, 0.06))]
+        n += self.shard * _SEQ_STRIDE
+        source = (
+            "police_officer",
+            "member_of_public",
+            "chis",
+            "partner_agency",
+            "crimestoppers",
+            "open_source",
+        )[_pick(r(), (0.30, 0.22, 0.18, 0.12, 0.12, 0.06))]
         name = f"{p.forenames[0]} {p.surname.upper()}"
-        _, place_loc, _ = self._address(True)
-        vehicle = (f"a {rng.choice(data.COLOURS)} {rng.choice(data.VEHICLE_MAKES)} "
-                   f"({_vrm(rng)})")
+        place_loc, _ = self._location()
+        vehicle = f"a {rng.choice(data.COLOURS)} {rng.choice(data.VEHICLE_MAKES)} ({_vrm(rng)})"
         templates = _TOPIC_TEXT[topic]
         core = templates[int(r() * len(templates))].format(
             name=name,
@@ -996,17 +1416,23 @@ class Generator:
         when = datetime.fromtimestamp(t - self._minutes(60, 10 * 24 * 60), UTC).strftime("%d/%m/%Y")
         if source == "police_officer":
             officer = self._officer(self.constables)
-            original = (f"PC {officer['collar_number']} {officer['name']} reports: while on patrol on {when} I "
-                        f"noted that {core}")
+            original = (
+                f"PC {officer['collar_number']} {officer['name']} reports: while on patrol on {when} I "
+                f"noted that {core}"
+            )
             sanitised = f"Police patrols report that {core}"
         elif source == "member_of_public":
-            original = (f"A resident of {street} who asked not to be identified (tel 07{int(r() * 1e9):09d}) "
-                        f"states that {core} The informant can see the address from their window.")
+            original = (
+                f"A resident of {street} who asked not to be identified (tel 07{int(r() * 1e9):09d}) "
+                f"states that {core} The informant can see the address from their window."
+            )
             sanitised = f"It is reported that {core}"
         elif source == "chis":
             venue = rng.choice(data.VENUES).format(street=street)
-            original = (f"Source CHIS-{int(r() * 9000) + 1000} reports, from a meeting on {when} at {venue}, "
-                        f"that {core} The source was told this directly by the subject.")
+            original = (
+                f"Source CHIS-{int(r() * 9000) + 1000} reports, from a meeting on {when} at {venue}, "
+                f"that {core} The source was told this directly by the subject."
+            )
             sanitised = f"It has been reported that {core}"
         elif source == "partner_agency":
             agency = rng.choice(data.PARTNER_AGENCIES)
@@ -1072,8 +1498,13 @@ class Generator:
             i = "12345"[_pick(r(), (0.05, 0.35, 0.35, 0.20, 0.05))]
             h = "12345"[_pick(r(), (0.45, 0.15, 0.05, 0.30, 0.05))]
             cond = _LEGACY_CONDITIONS[int(r() * len(_LEGACY_CONDITIONS))] if h in ("4", "5") else None
-            return {"scheme": "5x5x5", "source_evaluation": s, "intelligence_assessment": i, "handling_code": h,
-                    "handling_conditions": cond}
+            return {
+                "scheme": "5x5x5",
+                "source_evaluation": s,
+                "intelligence_assessment": i,
+                "handling_code": h,
+                "handling_conditions": cond,
+            }
         if source == "police_officer":
             s = "1" if r() < 0.9 else "2"
             i = "A" if r() < 0.7 else "B"
@@ -1087,8 +1518,13 @@ class Generator:
             i = "ABCDE"[_pick(r(), (0.05, 0.25, 0.50, 0.15, 0.05))]
         handling = "C" if r() < (0.45 if source == "chis" else 0.1) else "P"
         cond = _HANDLING_CONDITIONS[int(r() * len(_HANDLING_CONDITIONS))] if handling == "C" else None
-        return {"scheme": "3x5x2", "source_evaluation": s, "intelligence_assessment": i, "handling_code": handling,
-                "handling_conditions": cond}
+        return {
+            "scheme": "3x5x2",
+            "source_evaluation": s,
+            "intelligence_assessment": i,
+            "handling_code": handling,
+            "handling_conditions": cond,
+        }
 
     # ------------------------------------------------------------------------------ identity extras
 
@@ -1122,10 +1558,18 @@ class Generator:
         true_dob = nominal["date_of_birth"]
 
         def log(kind: str, field: str, detail: str, original: object, recorded: object) -> None:
-            defects.append({
-                "defect_id": self._uuid(), "kind": kind, "nominal_id": nid, "original_nominal_id": None,
-                "field": field, "detail": detail, "original_value": original, "recorded_value": recorded,
-            })
+            defects.append(
+                {
+                    "defect_id": self._uuid(),
+                    "kind": kind,
+                    "nominal_id": nid,
+                    "original_nominal_id": None,
+                    "field": field,
+                    "detail": detail,
+                    "original_value": original,
+                    "recorded_value": recorded,
+                }
+            )
 
         if chosen["alias_as_primary"]:
             surname, forenames = self._name(p.sex, p.eth)
@@ -1136,33 +1580,53 @@ class Generator:
             true_name = {"surname": p.surname, "forenames": list(p.forenames)}
             nominal["surname"], nominal["forenames"] = surname, forenames
             nominal["aliases"].insert(0, true_name)
-            log("alias_as_primary", "name",
+            log(
+                "alias_as_primary",
+                "name",
                 f"recorded under an alias ({' '.join(forenames)} {surname}); true name "
                 f"{' '.join(p.forenames)} {p.surname} is held as an alias",
-                f"{' '.join(p.forenames)} {p.surname}", f"{' '.join(forenames)} {surname}")
+                f"{' '.join(p.forenames)} {p.surname}",
+                f"{' '.join(forenames)} {surname}",
+            )
 
         if chosen["transposed_dob"]:
             d = date.fromordinal(p.dob_ord)
             swapped = date(d.year, d.day, d.month)
             if swapped.toordinal() < self.ref_ord:
                 nominal["date_of_birth"] = swapped.isoformat()
-                log("transposed_dob", "date_of_birth", "day and month transposed (dd/mm read as mm/dd)",
-                    true_dob, nominal["date_of_birth"])
+                log(
+                    "transposed_dob",
+                    "date_of_birth",
+                    "day and month transposed (dd/mm read as mm/dd)",
+                    true_dob,
+                    nominal["date_of_birth"],
+                )
 
         if chosen["partial_dob"]:
             recorded = nominal["date_of_birth"]
             partial = recorded[:4] if r() < 0.5 else recorded[:7]
             nominal["date_of_birth"] = partial
-            log("partial_dob", "date_of_birth",
-                "only the year of birth is known" if len(partial) == 4 else "only the year and month are known",
-                true_dob, partial)
+            log(
+                "partial_dob",
+                "date_of_birth",
+                "only the year of birth is known"
+                if len(partial) == 4
+                else "only the year and month are known",
+                true_dob,
+                partial,
+            )
 
         if chosen["postcode_format"]:
             clean = nominal["address"]["postcode"]
             slipped = postcode_slip(clean, rng)
             nominal["address"]["postcode"] = slipped
-            log("postcode_format", "address.postcode", "postcode not in canonical upper-case spaced form",
-                clean, slipped)
+            log(
+                "postcode_format",
+                "address.postcode",
+                "postcode not in canonical upper-case spaced form",
+                clean,
+                slipped,
+            )
 
         if chosen["missing_optional"]:
             options = ["address.county", "ethnicity"]
@@ -1223,9 +1687,14 @@ class Generator:
             "created_at": _iso(created),
         }
         defect = {
-            "defect_id": self._uuid(), "kind": "duplicate_nominal", "nominal_id": dup_id,
-            "original_nominal_id": p.nid, "field": field, "detail": f"duplicate of an existing nominal: {detail}",
-            "original_value": original, "recorded_value": recorded,
+            "defect_id": self._uuid(),
+            "kind": "duplicate_nominal",
+            "nominal_id": dup_id,
+            "original_nominal_id": p.nid,
+            "field": field,
+            "detail": f"duplicate of an existing nominal: {detail}",
+            "original_value": original,
+            "recorded_value": recorded,
         }
         self._remember((dup_id, p.dob_ts, created, location, address))
         return nominal, occ, defect
@@ -1248,10 +1717,13 @@ def _pick(x: float, weights: tuple[float, ...]) -> int:
 def _vrm(rng: Random) -> str:
     """A current-style registration mark (two letters, two digits, three letters)."""
     letters = data.VRM_LETTERS
-    return (f"{rng.choice(letters)}{rng.choice(letters)}{rng.randint(10, 75)} "
-            f"{rng.choice(letters)}{rng.choice(letters)}{rng.choice(letters)}")
+    return (
+        f"{rng.choice(letters)}{rng.choice(letters)}{rng.randint(10, 75)} "
+        f"{rng.choice(letters)}{rng.choice(letters)}{rng.choice(letters)}"
+    )
 
 
 def generate(spec: PopulationSpec) -> Iterator[tuple[str, dict]]:
     """Stream ``(kind, record)`` pairs for ``spec`` in a deterministic order, person by person."""
-    return Generator(spec).people()
+    for shard in range(shard_count(spec.people)):
+        yield from Generator(spec, shard).people()

@@ -89,9 +89,13 @@ def surname_variant(surname: str, rng: Random) -> tuple[str, str]:
             return surname.replace("-", " "), "hyphen missing"
         return surname.replace("-", ""), "hyphen missing, parts joined"
     if surname.startswith("O'"):
-        return ("O" + surname[2:], "apostrophe missing") if rng.random() < 0.5 else (
-            "O " + surname[2:],
-            "apostrophe recorded as a space",
+        return (
+            ("O" + surname[2:], "apostrophe missing")
+            if rng.random() < 0.5
+            else (
+                "O " + surname[2:],
+                "apostrophe recorded as a space",
+            )
         )
     if surname.startswith("Mac") and len(surname) > 4 and surname[3].islower():
         return "Mc" + surname[3].upper() + surname[4:], "Mac/Mc variant"

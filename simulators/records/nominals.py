@@ -142,7 +142,7 @@ def row_values(doc: dict[str, Any]) -> dict[str, Any]:
         "sex": doc["sex"],
         "date_of_birth": doc.get("date_of_birth"),
         "ethnicity": doc.get("ethnicity"),
-        "address": doc.get("address"),
+        "address": _address(doc.get("address")),
         "aliases": [_alias(a) for a in doc.get("aliases") or []],
         "warning_markers": list(doc.get("warning_markers") or []),
     }

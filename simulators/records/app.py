@@ -1,0 +1,29 @@
+"""The records management system (RMS) simulator: `create_app(config)`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from simulators.core.app import create_simulator_app
+from simulators.core.config import SimConfig
+from simulators.core.events import events_blueprint
+from simulators.records.api_nominals import bp as nominals_bp
+from simulators.records.api_occurrences import bp as occurrences_bp
+from simulators.records.api_peers import bp as peers_bp
+from simulators.records.context import TABLES_KEY
+from simulators.records.loader import load_population
+from simulators.records.tables import records_tables
+
+
+def create_app(config: SimConfig | None = None) -> Flask:
+    """The records simulator; `config=None` means `SimConfig.for_system("records")`."""
+    config = config or SimConfig.for_system("records")
+    tables = records_tables()
+    return create_simulator_app(
+        config,
+        metadata=tables.metadata,
+        blueprints=[nominals_bp, occurrences_bp, peers_bp,
+                    events_blueprint({"nominal": "/nominals/{id}", "occurrence": "/occurrences/{id}"})],
+        loader=load_population,
+        extras={TABLES_KEY: tables},
+    )
