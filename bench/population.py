@@ -15,6 +15,7 @@ import os
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -269,7 +270,7 @@ def _cpu_seconds() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def _timed(fn, *args) -> tuple[float, float, object]:  # noqa: ANN001 - small local helper
+def _timed(fn: Callable[..., object], *args: object) -> tuple[float, float, object]:
     """(wall seconds, CPU seconds, result) of ``fn(*args)``."""
     cpu = _cpu_seconds()
     started = time.perf_counter()

@@ -19,12 +19,21 @@ ADMIN_CLIENT = ("interop-admin", "interop-admin-secret")
 class TargetTokens:
     """Tokens for one target."""
 
-    def __init__(self, base_url: str, *, token: str | None = None, client_id: str | None = None,
-                 client_secret: str | None = None, home: Path | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        home: Path | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.fixed = token
         self.client_id = client_id or ADMIN_CLIENT[0]
-        self.client_secret = client_secret or (ADMIN_CLIENT[1] if client_id in (None, ADMIN_CLIENT[0]) else "")
+        self.client_secret = client_secret or (
+            ADMIN_CLIENT[1] if client_id in (None, ADMIN_CLIENT[0]) else ""
+        )
         self.home = home or default_home()
         self._cache: dict[tuple[str, ...], str | None] = {}
         self.source = "given" if token else "unknown"
@@ -41,7 +50,11 @@ class TargetTokens:
         return tok
 
     def _client_credentials(self, scopes: tuple[str, ...]) -> str | None:
-        form = {"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self.client_secret}
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+        }
         if scopes:
             form["scope"] = " ".join(scopes)
         try:

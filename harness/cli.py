@@ -71,7 +71,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except ClickException as exc:
         msg = exc.format_message().replace("\n", " ")
-        err_console.print(f"[bold red]interop: error:[/] {msg} (see 'interop --help')", highlight=False)
+        err_console.print(
+            f"[bold red]interop: error:[/] {msg} (see 'interop --help')", highlight=False, soft_wrap=True
+        )
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         err_console.print("interop: interrupted")

@@ -131,6 +131,23 @@ def reap_orphans(client: DockerClient) -> list[str]:
     return removed
 
 
+def host_gateway_address(client: DockerClient) -> str:
+    """The host's address on Docker's default bridge: what `host.docker.internal` means in a container.
+
+    Services a bridged container must reach (simulators) listen here (or on 0.0.0.0); on
+    127.0.0.1 they are invisible from inside a container.
+    """
+    import ipaddress
+
+    ipam = client.networks.get("bridge").attrs.get("IPAM") or {}
+    for config in ipam.get("Config") or []:
+        if config.get("Gateway"):
+            return str(config["Gateway"])
+        if config.get("Subnet"):  # the engine takes the subnet's first address when none is given
+            return str(next(ipaddress.ip_network(config["Subnet"], strict=False).hosts()))
+    raise InteropError("Docker's bridge network has no gateway address; use the host network instead")
+
+
 def container_logs(container: Container, tail: int | str = "all") -> str:
     try:
         return container.logs(stdout=True, stderr=True, tail=tail).decode("utf-8", errors="replace")

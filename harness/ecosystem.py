@@ -87,15 +87,19 @@ class Ecosystem:
         for system in self.spec.systems:
             port = self.spec.ports[system]
             if port_in_use(port, self.spec.host):
-                raise InteropError(f"port {port} ({system}) is already in use on {self.spec.host}; "
-                                   f"stop what is using it or choose other ports")
+                raise InteropError(
+                    f"port {port} ({system}) is already in use on {self.spec.host}; "
+                    f"stop what is using it or choose other ports"
+                )
         if self.spec.db_url:
             check_db_url(self.spec.db_url)
 
     def prepare_population(self, progress: Callable[[int], None] | None = None) -> Path:
         from simulators.population import PopulationSpec, ensure_population
 
-        pspec = PopulationSpec(seed=self.spec.seed, people=self.spec.population, defect_rate=self.spec.defect_rate)
+        pspec = PopulationSpec(
+            seed=self.spec.seed, people=self.spec.population, defect_rate=self.spec.defect_rate
+        )
         return ensure_population(pspec, self.spec.home / "population")
 
     def _env(self, system: str) -> dict[str, str]:
@@ -131,11 +135,22 @@ class Ecosystem:
         for system in self.spec.systems:
             log_path = logdir / f"{system}.log"
             self.logs[system] = log_path
-            cmd = [sys.executable, "-m", "simulators.serve", system, "--host", self.spec.host,
-                   "--port", str(self.spec.ports[system]), "--threads", str(self.spec.threads)]
+            cmd = [
+                sys.executable,
+                "-m",
+                "simulators.serve",
+                system,
+                "--host",
+                self.spec.host,
+                "--port",
+                str(self.spec.ports[system]),
+                "--threads",
+                str(self.spec.threads),
+            ]
             with open(log_path, "w") as log:
-                self.procs[system] = subprocess.Popen(cmd, env=self._env(system), stdout=log,
-                                                      stderr=subprocess.STDOUT, text=True)
+                self.procs[system] = subprocess.Popen(
+                    cmd, env=self._env(system), stdout=log, stderr=subprocess.STDOUT, text=True
+                )
         try:
             self.wait_ready(timeout)
         except BaseException:
@@ -157,7 +172,9 @@ class Ecosystem:
                 except requests.RequestException:
                     pass
             if pending and time.monotonic() > deadline:
-                raise InteropError(f"{', '.join(sorted(pending))} did not answer /health within {timeout:.0f}s")
+                raise InteropError(
+                    f"{', '.join(sorted(pending))} did not answer /health within {timeout:.0f}s"
+                )
             if pending:
                 time.sleep(0.2)
 

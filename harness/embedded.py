@@ -34,9 +34,15 @@ class EmbeddedEcosystem:
 
 
 @contextmanager
-def embedded_ecosystem(systems: tuple[str, ...] = SYSTEMS, *, home: Path | None = None, population: int = 200,
-                       seed: int = 1, external: dict[str, str] | None = None,
-                       config_overrides: dict[str, Any] | None = None) -> Iterator[EmbeddedEcosystem]:
+def embedded_ecosystem(
+    systems: tuple[str, ...] = SYSTEMS,
+    *,
+    home: Path | None = None,
+    population: int = 200,
+    seed: int = 1,
+    external: dict[str, str] | None = None,
+    config_overrides: dict[str, Any] | None = None,
+) -> Iterator[EmbeddedEcosystem]:
     """Start `systems` in-process; `external` maps roles played elsewhere to their URLs."""
     import importlib
 
@@ -50,9 +56,15 @@ def embedded_ecosystem(systems: tuple[str, ...] = SYSTEMS, *, home: Path | None 
         try:
             for system, port in ports.items():
                 config = SimConfig.for_system(
-                    system, home=root, db_url=f"sqlite:///{root / (system + '.db')}", population=population,
-                    seed=seed, peers={s: u for s, u in urls.items() if s != system},
-                    base_url=urls[system], **(config_overrides or {}))
+                    system,
+                    home=root,
+                    db_url=f"sqlite:///{root / (system + '.db')}",
+                    population=population,
+                    seed=seed,
+                    peers={s: u for s, u in urls.items() if s != system},
+                    base_url=urls[system],
+                    **(config_overrides or {}),
+                )
                 app = importlib.import_module(f"simulators.{system}").create_app(config)
                 eco.servers[system] = ServerThread(app, port=port)
             yield eco

@@ -1,8 +1,8 @@
 """The product under test: a URL already running, a local command, or a Docker image.
 
-    http(s)://host:port[/base]   already running; checked for reachability
-    cmd:<shell command with {port}>   started here on a free port, stopped afterwards
-    docker:<image>[:tag]          started through the Docker Engine API (see harness/docker_target.py)
+http(s)://host:port[/base]   already running; checked for reachability
+cmd:<shell command with {port}>   started here on a free port, stopped afterwards
+docker:<image>[:tag]          started through the Docker Engine API (see harness/docker_target.py)
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,8 +75,14 @@ def _command_target(raw: str, command: str, report_dir: Path, startup_timeout: f
     report_dir.mkdir(parents=True, exist_ok=True)
     log_path = report_dir / "target.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed in finally
-    proc = subprocess.Popen(command.replace("{port}", str(port)), shell=True, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True, env={**os.environ, "PORT": str(port)})
+    proc = subprocess.Popen(
+        command.replace("{port}", str(port)),
+        shell=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, "PORT": str(port)},
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         try:
@@ -84,24 +90,30 @@ def _command_target(raw: str, command: str, report_dir: Path, startup_timeout: f
         except InteropError as exc:
             log.flush()
             raise InteropError(f"{exc}: {_tail(log_path)}" if _tail(log_path) else str(exc)) from None
-        yield Target(raw, base, "cmd", {"pid": proc.pid, "log": str(log_path), "command": shlex.split(command)[0]})
+        yield Target(
+            raw, base, "cmd", {"pid": proc.pid, "log": str(log_path), "command": shlex.split(command)[0]}
+        )
     finally:
         if proc.poll() is None:
             try:
                 os.killpg(proc.pid, signal.SIGTERM)
                 proc.wait(10)
             except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
+                with suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 proc.wait()
         log.close()
 
 
 @contextmanager
-def open_target(raw: str, *, report_dir: Path, startup_timeout: float = 60.0,
-                container_port: int = 8080, env: dict[str, str] | None = None) -> Iterator[Target]:
+def open_target(
+    raw: str,
+    *,
+    report_dir: Path,
+    startup_timeout: float = 60.0,
+    container_port: int = 8080,
+    env: dict[str, str] | None = None,
+) -> Iterator[Target]:
     """Resolve TARGET to a base URL for the duration of the block, starting/stopping it if ours to run."""
     if raw.startswith("cmd:"):
         with _command_target(raw, raw[4:].strip(), report_dir, startup_timeout) as target:
@@ -112,14 +124,22 @@ def open_target(raw: str, *, report_dir: Path, startup_timeout: float = 60.0,
             from harness.docker_target import docker_target
         except ImportError as exc:
             raise InteropError("docker: targets need the docker Python SDK (pip install docker)") from exc
-        with docker_target(raw, raw[7:].strip(), report_dir=report_dir, startup_timeout=startup_timeout,
-                           container_port=container_port, env=env or {}) as target:
+        with docker_target(
+            raw,
+            raw[7:].strip(),
+            report_dir=report_dir,
+            startup_timeout=startup_timeout,
+            container_port=container_port,
+            env=env or {},
+        ) as target:
             yield target
         return
     parsed = urlparse(raw)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise InteropError(f"TARGET must be http(s)://host:port[/base], cmd:<command with {{port}}> or "
-                           f"docker:<image>; got {raw!r}")
+        raise InteropError(
+            f"TARGET must be http(s)://host:port[/base], cmd:<command with {{port}}> or "
+            f"docker:<image>; got {raw!r}"
+        )
     base = raw.rstrip("/")
     probe(base)
     yield Target(raw, base, "url")

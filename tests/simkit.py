@@ -47,7 +47,9 @@ class RunningSim:
         return {"Authorization": f"Bearer {self.token(scopes, **kw)}"}
 
     def get(self, path: str, scopes: str = "", **kw: Any) -> requests.Response:
-        return requests.get(self.url + path, headers=self.headers(scopes) if scopes else None, timeout=10, **kw)
+        return requests.get(
+            self.url + path, headers=self.headers(scopes) if scopes else None, timeout=10, **kw
+        )
 
     def post(self, path: str, scopes: str = "", **kw: Any) -> requests.Response:
         hdrs = {**(self.headers(scopes) if scopes else {}), **kw.pop("headers", {})}
@@ -72,7 +74,9 @@ class RunningSim:
         )
 
 
-def make_config(system: str, home: Path, *, population: int = 60, seed: int = 1, **overrides: Any) -> SimConfig:
+def make_config(
+    system: str, home: Path, *, population: int = 60, seed: int = 1, **overrides: Any
+) -> SimConfig:
     home.mkdir(parents=True, exist_ok=True)
     values: dict[str, Any] = {
         "home": home,

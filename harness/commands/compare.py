@@ -18,4 +18,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write one page setting several products' results side by side, interaction by interaction."""
         data = write_comparison(report_dirs, out)
-        Console(stderr=True).print(f"compared {len(data['reports'])} reports ({len(data['rows'])} checks) -> {out}")
+        Console(stderr=True).print(
+            f"compared {len(data['reports'])} reports ({len(data['rows'])} checks) -> {out}"
+        )

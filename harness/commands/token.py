@@ -18,11 +18,13 @@ def register(app: typer.Typer) -> None:
             "records:read custody:read intelligence:read",
             "--scopes",
             "-s",
-            help="Space-separated scopes, e.g. \"records:read custody:write\".",
+            help='Space-separated scopes, e.g. "records:read custody:write".',
         ),
         client_id: str = typer.Option("interop-cli", "--client-id", help="Client id recorded in the token."),
         ttl: int = typer.Option(3600, "--ttl", min=1, max=7 * 24 * 3600, help="Lifetime in seconds."),
-        home: Path | None = typer.Option(None, "--home", help="State folder holding the issuer key (INTEROP_HOME)."),
+        home: Path | None = typer.Option(
+            None, "--home", help="State folder holding the issuer key (INTEROP_HOME)."
+        ),
     ) -> None:
         """Print an access token that every simulator accepts (just the token, on standard output)."""
         wanted = scopes.replace(",", " ").split()

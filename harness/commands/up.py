@@ -25,7 +25,9 @@ def parse_pairs(values: list[str] | None, what: str) -> dict[str, str]:
     for item in values or []:
         role, sep, value = item.partition("=")
         if not sep or not value or role not in SYSTEMS:
-            raise InteropError(f"{what} must look like ROLE=VALUE with ROLE one of {', '.join(SYSTEMS)}; got {item!r}")
+            raise InteropError(
+                f"{what} must look like ROLE=VALUE with ROLE one of {', '.join(SYSTEMS)}; got {item!r}"
+            )
         out[role] = value
     return out
 
@@ -44,9 +46,17 @@ def parse_quirks(values: list[str] | None) -> dict[str, str]:
     return env
 
 
-def spec_from_options(systems: str | None, seed: int, population: int, db: str | None, home: Path | None,
-                      base_port: int | None, external: list[str] | None,
-                      defect_rate: float | None = None, quirks: list[str] | None = None) -> EcosystemSpec:
+def spec_from_options(
+    systems: str | None,
+    seed: int,
+    population: int,
+    db: str | None,
+    home: Path | None,
+    base_port: int | None,
+    external: list[str] | None,
+    defect_rate: float | None = None,
+    quirks: list[str] | None = None,
+) -> EcosystemSpec:
     ext = parse_pairs(external, "--external")
     chosen = tuple(s for s in parse_systems(systems) if s not in ext)
     ports = dict(DEFAULT_PORTS)
@@ -56,9 +66,17 @@ def spec_from_options(systems: str | None, seed: int, population: int, db: str |
         raise InteropError("--population must be at least 1")
     if defect_rate is not None and not 0 <= defect_rate <= 1:
         raise InteropError("--defect-rate must be between 0 and 1")
-    return EcosystemSpec(systems=chosen, ports=ports, seed=seed, population=population, db_url=db,
-                         home=(home or default_home()).resolve(), external=ext, defect_rate=defect_rate,
-                         extra_env=parse_quirks(quirks))
+    return EcosystemSpec(
+        systems=chosen,
+        ports=ports,
+        seed=seed,
+        population=population,
+        db_url=db,
+        home=(home or default_home()).resolve(),
+        external=ext,
+        defect_rate=defect_rate,
+        extra_env=parse_quirks(quirks),
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -67,10 +85,16 @@ def register(app: typer.Typer) -> None:
         systems: str | None = typer.Option(None, "--systems", help="Comma-separated systems (default: all)."),
         seed: int = typer.Option(1, "--seed", help="Population seed (same seed, same world)."),
         population: int = typer.Option(2000, "--population", help="Number of people in the world."),
-        defect_rate: float | None = typer.Option(None, "--defect-rate", help="Data-quality defect rate 0..1."),
+        defect_rate: float | None = typer.Option(
+            None, "--defect-rate", help="Data-quality defect rate 0..1."
+        ),
         db: str | None = typer.Option(None, "--db", help="Database URL (default: SQLite files in --home)."),
-        home: Path | None = typer.Option(None, "--home", help="State folder (INTEROP_HOME, default ./.interop)."),
-        base_port: int | None = typer.Option(None, "--base-port", help="records on N, custody N+1, intelligence N+2."),
+        home: Path | None = typer.Option(
+            None, "--home", help="State folder (INTEROP_HOME, default ./.interop)."
+        ),
+        base_port: int | None = typer.Option(
+            None, "--base-port", help="records on N, custody N+1, intelligence N+2."
+        ),
         external: list[str] | None = typer.Option(
             None, "--external", help="ROLE=URL: a product playing ROLE; the others call it instead."
         ),
@@ -79,7 +103,9 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Start every simulator (or --systems) with a seeded population; Ctrl-C stops them all."""
-        spec = spec_from_options(systems, seed, population, db, home, base_port, external, defect_rate, quirks)
+        spec = spec_from_options(
+            systems, seed, population, db, home, base_port, external, defect_rate, quirks
+        )
         eco = Ecosystem(spec)
         stopping = {"now": False}
 
@@ -102,8 +128,17 @@ def register(app: typer.Typer) -> None:
                     table.add_row(system, spec.url(system), "external")
             console.print(table)
             token = Issuer.from_key_file(spec.home / "issuer-key.json").issue(
-                "interop-cli", ["records:read", "records:write", "custody:read", "custody:write",
-                                "intelligence:read", "intelligence:write", "intelligence:indicator"])
+                "interop-cli",
+                [
+                    "records:read",
+                    "records:write",
+                    "custody:read",
+                    "custody:write",
+                    "intelligence:read",
+                    "intelligence:write",
+                    "intelligence:indicator",
+                ],
+            )
             console.print("Token (1 h) for curl: [bold]export TOKEN=[/]" + token, soft_wrap=True)
             console.print(f'e.g. curl -H "Authorization: Bearer $TOKEN" {spec.url(spec.systems[0])}/health')
             console.print("Press Ctrl-C to stop.")

@@ -70,12 +70,26 @@ class VerificationRun:
         try:
             suite.run(self.ctx, self.emit)
         except Exception as exc:  # a suite bug or an unusable target must still give a report
-            self.emit(Finding(suite.name, "suite-error", "error", "", f"The {suite.name} suite could not finish",
-                              f"{type(exc).__name__}: {exc}"))
+            self.emit(
+                Finding(
+                    suite.name,
+                    "suite-error",
+                    "error",
+                    "",
+                    f"The {suite.name} suite could not finish",
+                    f"{type(exc).__name__}: {exc}",
+                )
+            )
         if not any(s.suite == suite.name for s in self.suites):
             mine = self.checks[before:]
-            self.emit(SuiteFinished(suite.name, sum(c.status == "passed" for c in mine),
-                                    sum(c.status == "failed" for c in mine), sum(c.status == "skipped" for c in mine)))
+            self.emit(
+                SuiteFinished(
+                    suite.name,
+                    sum(c.status == "passed" for c in mine),
+                    sum(c.status == "failed" for c in mine),
+                    sum(c.status == "skipped" for c in mine),
+                )
+            )
 
     @property
     def verdict(self) -> str:
@@ -96,14 +110,27 @@ class VerificationRun:
             "finished_at": self.finished_at,
             "verdict": self.verdict,
             "suites": [
-                {"name": s.suite, "passed": s.passed, "failed": s.failed, "skipped": s.skipped, **({"stats": s.stats} if s.stats else {})}
+                {
+                    "name": s.suite,
+                    "passed": s.passed,
+                    "failed": s.failed,
+                    "skipped": s.skipped,
+                    **({"stats": s.stats} if s.stats else {}),
+                }
                 for s in self.suites
             ],
             "findings": [f.to_dict() for f in self.findings],
             "checks": [
-                {"suite": c.suite, "name": c.name, "group": c.group, "operation": c.operation, "status": c.status,
-                 "duration_s": round(c.duration_s, 3), "message": c.message,
-                 **({"requirement": c.requirement} if c.requirement else {})}
+                {
+                    "suite": c.suite,
+                    "name": c.name,
+                    "group": c.group,
+                    "operation": c.operation,
+                    "status": c.status,
+                    "duration_s": round(c.duration_s, 3),
+                    "message": c.message,
+                    **({"requirement": c.requirement} if c.requirement else {}),
+                }
                 for c in self.checks
             ],
         }

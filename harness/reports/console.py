@@ -19,11 +19,16 @@ class ConsoleWriter:
             self.console.print(f"[bold]> {event.suite}[/] ...")
         elif isinstance(event, Finding):
             colour = "red" if event.severity == "error" else "yellow"
-            self.console.print(f"  [{colour}]{event.severity.upper()}[/] {event.operation} {event.title}",
-                               highlight=False, soft_wrap=True)
+            self.console.print(
+                f"  [{colour}]{event.severity.upper()}[/] {event.operation} {event.title}",
+                highlight=False,
+                soft_wrap=True,
+            )
         elif isinstance(event, SuiteFinished):
-            self.console.print(f"  {event.suite}: {event.passed} passed, {event.failed} failed, "
-                               f"{event.skipped} skipped", highlight=False)
+            self.console.print(
+                f"  {event.suite}: {event.passed} passed, {event.failed} failed, {event.skipped} skipped",
+                highlight=False,
+            )
 
     def close(self, run: Any) -> None:
         table = Table(title=f"{run.ctx.role} at {run.ctx.target}")
@@ -35,5 +40,8 @@ class ConsoleWriter:
         errors = sum(f.severity == "error" for f in run.findings)
         warnings = sum(f.severity == "warning" for f in run.findings)
         colour = "green" if run.verdict == "pass" else "red"
-        self.console.print(f"verdict: [bold {colour}]{run.verdict.upper()}[/] ({errors} errors, {warnings} warnings); "
-                           f"reports in {run.ctx.report_dir}", highlight=False)
+        self.console.print(
+            f"verdict: [bold {colour}]{run.verdict.upper()}[/] ({errors} errors, {warnings} warnings); "
+            f"reports in {run.ctx.report_dir}",
+            highlight=False,
+        )

@@ -12,8 +12,12 @@ from harness.reports.coverage import coverage
 
 
 def _env() -> Environment:
-    return Environment(loader=PackageLoader("harness.reports", "templates"), autoescape=select_autoescape(["html"]),
-                       trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=PackageLoader("harness.reports", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def suite_score(suite: dict[str, Any]) -> int | None:
@@ -22,14 +26,21 @@ def suite_score(suite: dict[str, Any]) -> int | None:
 
 
 def render_report(summary: dict[str, Any]) -> str:
-    grouped: dict[str, dict[str, list[dict[str, Any]]]] = {"error": defaultdict(list), "warning": defaultdict(list)}
+    grouped: dict[str, dict[str, list[dict[str, Any]]]] = {
+        "error": defaultdict(list),
+        "warning": defaultdict(list),
+    }
     for f in summary["findings"]:
         grouped[f["severity"]][f.get("operation") or "(whole product)"].append(f)
-    return _env().get_template("report.html.j2").render(
-        s=summary,
-        scores={s["name"]: suite_score(s) for s in summary["suites"]},
-        grouped={k: dict(sorted(v.items())) for k, v in grouped.items()},
-        cov=coverage(summary),
+    return (
+        _env()
+        .get_template("report.html.j2")
+        .render(
+            s=summary,
+            scores={s["name"]: suite_score(s) for s in summary["suites"]},
+            grouped={k: dict(sorted(v.items())) for k, v in grouped.items()},
+            cov=coverage(summary),
+        )
     )
 
 

@@ -30,21 +30,43 @@ class JUnitWriter:
             errors = [f for f in findings if f.severity == "error"]
             warnings = [f for f in findings if f.severity == "warning"]
             skipped = sum(c.status == "skipped" for c in checks)
-            suite_el = ET.SubElement(root, "testsuite", name=f"{run.ctx.role}.{name}",
-                                     tests=str(len(checks) + len(errors)), failures=str(len(errors)),
-                                     errors="0", skipped=str(skipped),
-                                     time=f"{sum(c.duration_s for c in checks):.3f}")
+            suite_el = ET.SubElement(
+                root,
+                "testsuite",
+                name=f"{run.ctx.role}.{name}",
+                tests=str(len(checks) + len(errors)),
+                failures=str(len(errors)),
+                errors="0",
+                skipped=str(skipped),
+                time=f"{sum(c.duration_s for c in checks):.3f}",
+            )
             for c in checks:
-                case = ET.SubElement(suite_el, "testcase", classname=f"{name}.{c.group or 'checks'}", name=c.name,
-                                     time=f"{c.duration_s:.3f}")
+                case = ET.SubElement(
+                    suite_el,
+                    "testcase",
+                    classname=f"{name}.{c.group or 'checks'}",
+                    name=c.name,
+                    time=f"{c.duration_s:.3f}",
+                )
                 if c.status == "skipped":
                     ET.SubElement(case, "skipped", message=c.message or "skipped")
             for f in errors:
-                case = ET.SubElement(suite_el, "testcase", classname=f"{name}.{f.operation or f.check}",
-                                     name=f"{f.check}: {f.title}")
+                case = ET.SubElement(
+                    suite_el,
+                    "testcase",
+                    classname=f"{name}.{f.operation or f.check}",
+                    name=f"{f.check}: {f.title}",
+                )
                 fail = ET.SubElement(case, "failure", message=f.title, type=f.check)
-                fail.text = "\n".join(x for x in (f.detail, f"requirement: {f.requirement}" if f.requirement else "",
-                                                  f"reproduce: {f.reproduce}" if f.reproduce else "") if x)
+                fail.text = "\n".join(
+                    x
+                    for x in (
+                        f.detail,
+                        f"requirement: {f.requirement}" if f.requirement else "",
+                        f"reproduce: {f.reproduce}" if f.reproduce else "",
+                    )
+                    if x
+                )
             if warnings:
                 out = ET.SubElement(suite_el, "system-out")
                 out.text = "\n".join(f"WARNING {w.operation} {w.title}: {w.detail}" for w in warnings)

@@ -23,7 +23,9 @@ DEFAULT_TIMEOUT = 5.0
 class UpstreamError(Exception):
     """A call to another system failed: down, timed out, refused, or answered unexpectedly."""
 
-    def __init__(self, system: str, message: str, status: int | None = None, problem: dict[str, Any] | None = None):
+    def __init__(
+        self, system: str, message: str, status: int | None = None, problem: dict[str, Any] | None = None
+    ):
         super().__init__(message)
         self.system = system
         self.status = status
@@ -38,8 +40,11 @@ class UpstreamError(Exception):
         kind = "gateway-timeout" if "timed out" in str(self) else "bad-gateway"
         if self.status in (None, 503):
             kind = "service-unavailable" if self.status == 503 or "failed" in str(self) else kind
-        return Problem(kind, f"Could not {action}: the {self.system} system failed ({self}). Nothing was changed.",
-                       upstream={"system": self.system, "status": self.status})
+        return Problem(
+            kind,
+            f"Could not {action}: the {self.system} system failed ({self}). Nothing was changed.",
+            upstream={"system": self.system, "status": self.status},
+        )
 
 
 @dataclass
@@ -52,8 +57,13 @@ class ClientCredentials:
 class TokenSource:
     """Gets and caches an access token: a fixed token, or client credentials at a token URL."""
 
-    def __init__(self, token_url: str | None = None, credentials: ClientCredentials | None = None,
-                 static_token: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        token_url: str | None = None,
+        credentials: ClientCredentials | None = None,
+        static_token: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
         self.token_url = token_url
         self.credentials = credentials
         self.static_token = static_token
@@ -78,8 +88,11 @@ class TokenSource:
                 return self._token
             if not self.token_url or not self.credentials:
                 raise UpstreamError(system, "no token URL or credentials configured")
-            form = {"grant_type": "client_credentials", "client_id": self.credentials.client_id,
-                    "client_secret": self.credentials.client_secret}
+            form = {
+                "grant_type": "client_credentials",
+                "client_id": self.credentials.client_id,
+                "client_secret": self.credentials.client_secret,
+            }
             if self.credentials.scope:
                 form["scope"] = self.credentials.scope
             try:
@@ -87,8 +100,11 @@ class TokenSource:
             except requests.RequestException as exc:
                 raise UpstreamError(system, f"token endpoint {self.token_url} unreachable: {exc}") from exc
             if resp.status_code != 200:
-                raise UpstreamError(system, f"token endpoint refused ({resp.status_code}): {resp.text[:200]}",
-                                    resp.status_code)
+                raise UpstreamError(
+                    system,
+                    f"token endpoint refused ({resp.status_code}): {resp.text[:200]}",
+                    resp.status_code,
+                )
             body = resp.json()
             self._token = body["access_token"]
             self._expires = time.monotonic() + float(body.get("expires_in", 300))
@@ -100,23 +116,42 @@ class ServiceClient:
 
     system = "provider"
 
-    def __init__(self, base_url: str, tokens: TokenSource, timeout: float = DEFAULT_TIMEOUT,
-                 session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        tokens: TokenSource,
+        timeout: float = DEFAULT_TIMEOUT,
+        session: requests.Session | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.tokens = tokens
         self.timeout = timeout
         self.http = session or requests.Session()
 
-    def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                json: Any = None, headers: dict[str, str] | None = None,
-                expect: tuple[int, ...] = (200,), allow_404: bool = False) -> requests.Response | None:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+        expect: tuple[int, ...] = (200,),
+        allow_404: bool = False,
+    ) -> requests.Response | None:
         """Send one request; return the response when its status is expected (None for an allowed 404)."""
         hdrs = {"Accept": "application/json", "Authorization": f"Bearer {self.tokens.token(self.system)}"}
         hdrs.update(headers or {})
         url = self.base_url + path
         try:
-            resp = self.http.request(method, url, params={k: v for k, v in (params or {}).items() if v is not None},
-                                     json=json, headers=hdrs, timeout=self.timeout)
+            resp = self.http.request(
+                method,
+                url,
+                params={k: v for k, v in (params or {}).items() if v is not None},
+                json=json,
+                headers=hdrs,
+                timeout=self.timeout,
+            )
         except requests.Timeout as exc:
             raise UpstreamError(self.system, f"{method} {path} timed out after {self.timeout}s") from exc
         except requests.RequestException as exc:
@@ -128,14 +163,21 @@ class ServiceClient:
         if allow_404 and resp.status_code == 404:
             return None
         problem: dict[str, Any] = {}
-        if resp.headers.get("Content-Type", "").split(";")[0].strip() in ("application/problem+json", "application/json"):
+        if resp.headers.get("Content-Type", "").split(";")[0].strip() in (
+            "application/problem+json",
+            "application/json",
+        ):
             try:
                 problem = resp.json()
             except ValueError:
                 problem = {}
         detail = problem.get("detail") if isinstance(problem, dict) else None
-        raise UpstreamError(self.system, f"{method} {path} answered {resp.status_code}: {detail or resp.reason}",
-                            resp.status_code, problem if isinstance(problem, dict) else {})
+        raise UpstreamError(
+            self.system,
+            f"{method} {path} answered {resp.status_code}: {detail or resp.reason}",
+            resp.status_code,
+            problem if isinstance(problem, dict) else {},
+        )
 
     def json_or_none(self, resp: requests.Response | None) -> Any:
         if resp is None:
@@ -143,11 +185,14 @@ class ServiceClient:
         try:
             return resp.json()
         except ValueError as exc:
-            raise UpstreamError(self.system, f"answered {resp.status_code} with a body that is not JSON",
-                                resp.status_code) from exc
+            raise UpstreamError(
+                self.system, f"answered {resp.status_code} with a body that is not JSON", resp.status_code
+            ) from exc
 
 
 def token_source_for(peer_url: str, client_id: str, client_secret: str, scope: str = "") -> TokenSource:
     """Client credentials at the peer's own token endpoint: what a real integration does."""
-    return TokenSource(token_url=peer_url.rstrip("/") + "/oauth/token",
-                       credentials=ClientCredentials(client_id, client_secret, scope))
+    return TokenSource(
+        token_url=peer_url.rstrip("/") + "/oauth/token",
+        credentials=ClientCredentials(client_id, client_secret, scope),
+    )

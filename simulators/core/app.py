@@ -26,7 +26,13 @@ from simulators.core.context import PopulationLoader, SimulatorContext
 from simulators.core.db import Database
 from simulators.core.problems import Problem, install_problem_handlers, problem_response
 from simulators.core.sim_routes import sim_blueprint, standard_blueprint
-from simulators.core.spec import flask_rule_to_template, load_spec, operation, operation_label, security_alternatives
+from simulators.core.spec import (
+    flask_rule_to_template,
+    load_spec,
+    operation,
+    operation_label,
+    security_alternatives,
+)
 from simulators.core.tables import core_tables
 from simulators.core.traffic import record_traffic
 from simulators.core.validation import SpecValidator
@@ -116,8 +122,12 @@ def create_simulator_app(
             if not outcome.ok:
                 g.errors = outcome.errors
                 summary = "; ".join(f"{e['field']}: {e['message']}" for e in outcome.errors[:5])
-                raise Problem(outcome.kind, f"The request does not meet the standard: {summary}",
-                              status=outcome.status, errors=outcome.errors)
+                raise Problem(
+                    outcome.kind,
+                    f"The request does not meet the standard: {summary}",
+                    status=outcome.status,
+                    errors=outcome.errors,
+                )
 
     @app.after_request
     def _check_and_log(response):  # type: ignore[no-untyped-def]
@@ -128,21 +138,28 @@ def create_simulator_app(
         if quirky:
             response = quirks.after(ctx, response, op_label)
         if op_label and config.response_validation != "off" and request.url_rule is not None:
-            messages = ctx.validator.validate_response(request, response)
+            template = flask_rule_to_template(request.url_rule.rule)
+            method = "get" if request.method == "HEAD" else request.method.lower()
+            messages = ctx.validator.validate_response(template, method, response)
             response_valid = not messages
             if messages:
                 log.error("RESPONSE BREAKS %s.yaml on %s: %s", config.system, op_label, "; ".join(messages))
                 # A quirky simulator plays a non-conformant product on purpose: logged, never raised.
                 if config.response_validation == "raise" and not quirky:
                     response = problem_response(
-                        Problem("internal-error", f"Simulator bug: response breaks the standard: {'; '.join(messages)}",
-                                response_errors=messages)
+                        Problem(
+                            "internal-error",
+                            f"Simulator bug: response breaks the standard: {'; '.join(messages)}",
+                            response_errors=messages,
+                        )
                     )
         if config.traffic_log and not request.path.startswith("/_sim"):
             principal = g.get("principal")
             try:
                 record_traffic(
-                    ctx, request, response,
+                    ctx,
+                    request,
+                    response,
                     client_id=principal.client_id if principal else None,
                     operation=op_label,
                     duration_ms=(time.perf_counter() - g.get("started", time.perf_counter())) * 1000,
@@ -163,8 +180,12 @@ def create_simulator_app(
 def population_marker(config: SimConfig) -> dict[str, Any]:
     from simulators.population import GENERATOR_VERSION
 
-    return {"seed": config.seed, "people": config.population, "defect_rate": config.defect_rate,
-            "version": GENERATOR_VERSION}
+    return {
+        "seed": config.seed,
+        "people": config.population,
+        "defect_rate": config.defect_rate,
+        "version": GENERATOR_VERSION,
+    }
 
 
 def ensure_population_loaded(ctx: SimulatorContext, force: bool = False) -> dict[str, Any]:
@@ -178,7 +199,9 @@ def ensure_population_loaded(ctx: SimulatorContext, force: bool = False) -> dict
             row = s.execute(select(state.c.value).where(state.c.key == POPULATION_KEY)).first()
         if row and row[0] == marker:
             return marker
-    spec = PopulationSpec(seed=ctx.config.seed, people=ctx.config.population, defect_rate=ctx.config.defect_rate)
+    spec = PopulationSpec(
+        seed=ctx.config.seed, people=ctx.config.population, defect_rate=ctx.config.defect_rate
+    )
     folder = ensure_population(spec, ctx.config.population_cache or (ctx.config.home / "population"))
     ctx.db.truncate_all()
     assert ctx.loader is not None

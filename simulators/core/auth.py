@@ -106,10 +106,14 @@ class Issuer:
         self.ttl_seconds = ttl_seconds
 
     @classmethod
-    def from_key_file(cls, path: Path, issuer: str = "interop-local-issuer", ttl_seconds: int = 3600) -> Issuer:
+    def from_key_file(
+        cls, path: Path, issuer: str = "interop-local-issuer", ttl_seconds: int = 3600
+    ) -> Issuer:
         return cls(load_or_create_key(path), issuer, ttl_seconds)
 
-    def issue(self, client_id: str, scopes: list[str] | tuple[str, ...], ttl_seconds: int | None = None) -> str:
+    def issue(
+        self, client_id: str, scopes: list[str] | tuple[str, ...], ttl_seconds: int | None = None
+    ) -> str:
         now = int(time.time())
         claims = {
             "iss": self.issuer,
@@ -174,9 +178,10 @@ def require_scopes(principal: Principal, alternatives: list[list[str]]) -> None:
         if all(principal.has(s) for s in scopes):
             return
     needed = " or ".join(" ".join(a) for a in alternatives)
+    held = " ".join(sorted(principal.scopes)) or "none"
     raise Problem(
         "forbidden",
-        f"This operation needs scope {needed}; the token has: {' '.join(sorted(principal.scopes)) or 'none'}.",
+        f"This operation needs scope {needed}; the token has: {held}.",
         headers={"WWW-Authenticate": f'Bearer realm="interop", error="insufficient_scope", scope="{needed}"'},
         required_scopes=[s for a in alternatives for s in a],
     )

@@ -69,7 +69,9 @@ class SimConfig:
             raise ValueError(f"unknown system {system!r}; expected one of {', '.join(SYSTEMS)}")
         home = Path(overrides.pop("home", None) or default_home())
         env = os.environ
-        db_url = overrides.pop("db_url", None) or env.get(f"INTEROP_{system.upper()}_DB") or env.get("INTEROP_DB")
+        db_url = (
+            overrides.pop("db_url", None) or env.get(f"INTEROP_{system.upper()}_DB") or env.get("INTEROP_DB")
+        )
         if not db_url:
             db_url = f"sqlite:///{home / (system + '.db')}"
         peers = {

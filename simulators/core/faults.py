@@ -53,7 +53,12 @@ def apply_faults(ctx: SimulatorContext, operation_label: str, rng: random.Random
     if faults["latency_ms"]:
         time.sleep(faults["latency_ms"] / 1000)
     if faults["down"]:
-        raise Problem("service-unavailable", f"The {ctx.system} system is unavailable (simulated outage).",
-                      headers={"Retry-After": "30"})
+        raise Problem(
+            "service-unavailable",
+            f"The {ctx.system} system is unavailable (simulated outage).",
+            headers={"Retry-After": "30"},
+        )
     if faults["error_rate"] and rng.random() < faults["error_rate"]:
-        raise Problem("internal-error", f"The {ctx.system} system failed (simulated fault); nothing was changed.")
+        raise Problem(
+            "internal-error", f"The {ctx.system} system failed (simulated fault); nothing was changed."
+        )

@@ -91,9 +91,7 @@ class Problem(Exception):
 def problem_response(problem: Problem) -> Response:
     """Render a `Problem` as an RFC 9457 response."""
     instance = request.path if request else None
-    resp = Response(
-        json.dumps(problem.to_dict(instance)), status=problem.status, mimetype=PROBLEM_MEDIA_TYPE
-    )
+    resp = Response(json.dumps(problem.to_dict(instance)), status=problem.status, mimetype=PROBLEM_MEDIA_TYPE)
     for key, value in problem.headers.items():
         resp.headers[key] = value
     return resp

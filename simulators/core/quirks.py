@@ -32,20 +32,40 @@ class Quirk:
     systems: tuple[str, ...] = ALL
 
 
-QUIRKS: dict[str, Quirk] = {q.name: q for q in (
-    Quirk("dates-dmy", "Dates and times sent in UK display form (DD/MM/YYYY, DD/MM/YYYY HH:MM) instead of ISO 8601."),
-    Quirk("camel-case", "Field names in camelCase (surnameAtBirth) instead of the standard's snake_case."),
-    Quirk("drop-required", "A required field is left out of responses (the product's export omits it)."),
-    Quirk("not-found-200", "A missing resource answers 200 with an empty object instead of 404."),
-    Quirk("html-errors", "Errors come back as the web server's HTML error page, not problem+json."),
-    Quirk("no-paging", "Collections come back as a bare JSON array with no paging envelope or next link."),
-    Quirk("ignore-auth", "One read endpoint answers without checking the access token."),
-    Quirk("non-ascii-500", "A request carrying a non-ASCII character (Zoë, Siobhán) crashes the product with 500."),
-    Quirk("slow", "Every business operation takes over 3 seconds to answer."),
-    Quirk("review-every-10h", "PACE reviews scheduled every 10 h instead of at most 9 h (first review still at 6 h).",
-          ("custody",)),
-    Quirk("indicator-leak", "The 'intelligence held?' indicator also returns the reports' text.", ("intelligence",)),
-)}
+QUIRKS: dict[str, Quirk] = {
+    q.name: q
+    for q in (
+        Quirk(
+            "dates-dmy",
+            "Dates and times sent in UK display form (DD/MM/YYYY, DD/MM/YYYY HH:MM) instead of ISO 8601.",
+        ),
+        Quirk(
+            "camel-case", "Field names in camelCase (surnameAtBirth) instead of the standard's snake_case."
+        ),
+        Quirk("drop-required", "A required field is left out of responses (the product's export omits it)."),
+        Quirk("not-found-200", "A missing resource answers 200 with an empty object instead of 404."),
+        Quirk("html-errors", "Errors come back as the web server's HTML error page, not problem+json."),
+        Quirk(
+            "no-paging", "Collections come back as a bare JSON array with no paging envelope or next link."
+        ),
+        Quirk("ignore-auth", "One read endpoint answers without checking the access token."),
+        Quirk(
+            "non-ascii-500",
+            "A request carrying a non-ASCII character (Zoë, Siobhán) crashes the product with 500.",
+        ),
+        Quirk("slow", "Every business operation takes over 3 seconds to answer."),
+        Quirk(
+            "review-every-10h",
+            "PACE reviews scheduled every 10 h instead of at most 9 h (first review still at 6 h).",
+            ("custody",),
+        ),
+        Quirk(
+            "indicator-leak",
+            "The 'intelligence held?' indicator also returns the reports' text.",
+            ("intelligence",),
+        ),
+    )
+}
 
 # The field each system's "drop-required" quirk omits, and the endpoint "ignore-auth" leaves open.
 DROPPED_FIELD = {"records": "surname", "custody": "relevant_time", "intelligence": "grading"}
@@ -98,6 +118,7 @@ def catalogue(system: str) -> list[dict[str, str]]:
 
 
 # --- generic behaviour -----------------------------------------------------------------------
+
 
 def before(ctx: SimulatorContext, request: Request, operation: str | None) -> bool:
     """Apply request-side quirks; returns True when auth must be skipped for this request."""
@@ -162,9 +183,12 @@ def after(ctx: SimulatorContext, response: Response, operation: str | None) -> R
     if status == 404 and "not-found-200" in active:
         return Response("{}", status=200, mimetype="application/json")
     if status >= 400 and "html-errors" in active:
-        return Response(f"<html><head><title>{status} Error</title></head><body><h1>{status} Error</h1>"
-                        f"<p>The server could not process your request.</p></body></html>", status=status,
-                        mimetype="text/html")
+        return Response(
+            f"<html><head><title>{status} Error</title></head><body><h1>{status} Error</h1>"
+            f"<p>The server could not process your request.</p></body></html>",
+            status=status,
+            mimetype="text/html",
+        )
     if response.mimetype != "application/json" or status >= 400:
         return response
     try:

@@ -6,6 +6,7 @@ use; the tests start it in a thread on a free port, `interop up` in a child proc
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -39,13 +40,27 @@ class ServerThread:
         self.port = int(self.server.effective_port)  # type: ignore[union-attr]
         self.url = f"http://{host}:{self.port}"
         self.app = app
-        self._thread = threading.Thread(target=self.server.run, name=f"waitress-{self.port}", daemon=True)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name=f"waitress-{self.port}", daemon=True)
         self._thread.start()
         wait_for_port(host, self.port)
 
+    def _serve(self) -> None:
+        """waitress's loop, with a stop flag: closing sockets from another thread races the poller."""
+        from waitress import wasyncore
+
+        socket_map = self.server._map  # type: ignore[attr-defined]
+        use_poll = self.server.adj.asyncore_use_poll  # type: ignore[attr-defined]
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=0.05, map=socket_map, use_poll=use_poll, count=1)
+        for channel in list(socket_map.values()):
+            with contextlib.suppress(OSError):
+                channel.close()
+        self.server.task_dispatcher.shutdown(timeout=5)  # type: ignore[attr-defined]
+
     def stop(self) -> None:
-        self.server.close()
-        self._thread.join(timeout=5)
+        self._stopping.set()
+        self._thread.join(timeout=10)
 
     def __enter__(self) -> ServerThread:
         return self

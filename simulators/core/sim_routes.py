@@ -51,7 +51,7 @@ def standard_blueprint() -> Blueprint:
     @bp.post("/oauth/token")
     def token():  # type: ignore[no-untyped-def]
         ctx = sim()
-        if not request.mimetype == "application/x-www-form-urlencoded":
+        if request.mimetype != "application/x-www-form-urlencoded":
             err = TokenRequestError("invalid_request", "Send the token request form-encoded (RFC 6749).")
         else:
             try:

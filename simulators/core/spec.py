@@ -59,7 +59,9 @@ def bundle(document: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:
         target = components.setdefault(section, {})
         for name, value in entries.items():
             if name in target and target[name] != value:
-                raise ValueError(f"components/{section}/{name} is defined in both the system document and common.yaml")
+                raise ValueError(
+                    f"components/{section}/{name} is defined in both the system document and common.yaml"
+                )
             target.setdefault(name, copy.deepcopy(value))
     # Inline path-item references: some tools still resolve `$ref` only below operations.
     for path, item in list(doc.get("paths", {}).items()):

@@ -25,6 +25,7 @@ from simulators.custody.store import (
     raise_if,
     record_body,
     record_headers,
+    review_interval,
     tables,
     timeline_entry,
 )
@@ -387,7 +388,7 @@ def outcome(custody_id: str):  # type: ignore[no-untyped-def]
             "last_error": None,
             "delivered_at": None,
         }
-        clock_at_release = pace.compute_clock(replace(d, released_at=released), now)
+        clock_at_release = pace.compute_clock(replace(d, released_at=released), now, review_interval())
         return Change(
             values={"outcome": out, "released_at": released, "records_sync": sync},
             event_type="custody.released",

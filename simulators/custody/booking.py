@@ -149,7 +149,7 @@ def book_in():  # type: ignore[no-untyped-def]
 
     # Everything local is checked; now records (nothing is written here if it fails).
     detainee_in = body["detainee"]
-    pnc = identify.precheck(detainee_in)
+    pnc = identify.precheck(detainee_in, arrested_at)  # type: ignore[arg-type]
     client = identify.records_client(ctx)
     occurrence_id = body.get("occurrence_id")
     occurrence: dict[str, Any] = {}
@@ -227,6 +227,7 @@ def book_in():  # type: ignore[no-untyped-def]
                         "identified_by": method,
                         "relevant_time": isoformat(rt),
                         "occurrence_id": occurrence_id,
+                        "link_role": link_role,
                     },
                 )
             ],

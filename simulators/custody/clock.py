@@ -230,7 +230,9 @@ def detention_limit(d: Detention) -> tuple[datetime, str]:
     return limit, basis
 
 
-def review_due_times(authorised_at: datetime | None, reviews: Sequence[datetime]) -> list[datetime]:
+def review_due_times(
+    authorised_at: datetime | None, reviews: Sequence[datetime], interval: timedelta = REVIEW_INTERVAL
+) -> list[datetime]:
     """The due time of each review in turn: `len(reviews) + 1` values, the last being the next due.
 
     First review no later than 6 h after authorisation, then intervals of no more than 9 h. A
@@ -242,24 +244,27 @@ def review_due_times(authorised_at: datetime | None, reviews: Sequence[datetime]
     due = authorised_at + FIRST_REVIEW
     out = [due]
     for at in sorted(reviews):
-        due = min(at, due) + REVIEW_INTERVAL
+        due = min(at, due) + interval
         out.append(due)
     return out
 
 
-def next_review_due(d: Detention) -> datetime | None:
+def next_review_due(d: Detention, interval: timedelta = REVIEW_INTERVAL) -> datetime | None:
     """When the next review falls due (None before authorisation and after release)."""
     if d.released:
         return None
-    dues = review_due_times(d.authorised_at, d.reviews)
+    dues = review_due_times(d.authorised_at, d.reviews, interval)
     return dues[-1] if dues else None
 
 
-def compute_clock(d: Detention, now: datetime) -> DetentionClock:
-    """The detention clock at `now`; for a released record, as it stood at release (stopped)."""
+def compute_clock(d: Detention, now: datetime, interval: timedelta = REVIEW_INTERVAL) -> DetentionClock:
+    """The detention clock at `now`; for a released record, as it stood at release (stopped).
+
+    `interval` is the lawful 9 h unless a vendor quirk profile deliberately gets it wrong.
+    """
     at = d.released_at if d.released_at is not None else now
     limit, basis = detention_limit(d)
-    dues = review_due_times(d.authorised_at, d.reviews)
+    dues = review_due_times(d.authorised_at, d.reviews, interval)
     due = dues[-1] if dues else None
     reviews_overdue = due is not None and at > due
     detention_overdue = at > limit

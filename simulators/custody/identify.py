@@ -12,6 +12,7 @@ a stray nominal in records.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from simulators.clients.base import UpstreamError
@@ -58,8 +59,33 @@ def _can_create(detainee: dict[str, Any]) -> bool:
     return bool(detainee.get("surname") and detainee.get("forenames") and detainee.get("date_of_birth"))
 
 
-def precheck(detainee: dict[str, Any]) -> str | None:
+def check_date_of_birth(detainee: dict[str, Any], arrested_at: datetime) -> None:
+    """A date of birth that exists and is not after the arrest (partial dates: their first day)."""
+    raw = detainee.get("date_of_birth")
+    if not raw:
+        return
+    parts = [int(p) for p in raw.split("-")]
+    try:
+        first_day = date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError as exc:
+        raise Problem(
+            "business-rule",
+            f"The date of birth {raw} does not exist.",
+            rule="CUS-DOB-INVALID",
+            errors=[{"field": "detainee.date_of_birth", "message": str(exc)}],
+        ) from exc
+    if first_day > arrested_at.date():
+        raise Problem(
+            "business-rule",
+            f"The date of birth {raw} is after the arrest ({arrested_at.date()}).",
+            rule="CUS-DOB-INVALID",
+            errors=[{"field": "detainee.date_of_birth", "message": "after the arrest"}],
+        )
+
+
+def precheck(detainee: dict[str, Any], arrested_at: datetime) -> str | None:
     """Local checks before any call to records; returns the canonical PNC ID."""
+    check_date_of_birth(detainee, arrested_at)
     pnc = canonical_pnc(detainee)
     if not detainee.get("nominal_id") and not pnc and not _can_create(detainee):
         raise Problem(
@@ -197,6 +223,15 @@ def identify(client: Any, detainee: dict[str, Any], pnc: str | None) -> tuple[di
             errors=[{"field": "detainee", "message": "not found and cannot be created"}],
         )
     except UpstreamError as exc:
+        if exc.status in (400, 409, 422):
+            upstream = exc.problem or {}
+            raise Problem(
+                "business-rule",
+                f"The records system refused the detainee's identity: {upstream.get('detail') or exc}.",
+                rule="CUS-DETAINEE-REJECTED",
+                errors=upstream.get("errors") or None,
+                upstream={"system": "records", "status": exc.status, "rule": upstream.get("rule")},
+            ) from exc
         raise _upstream(exc) from exc
 
 
@@ -213,9 +248,12 @@ def link_to_occurrence(client: Any, occurrence: dict[str, Any], occurrence_id: s
     except UpstreamError as exc:
         if exc.status in (400, 409, 422):
             upstream = exc.problem or {}
-            raise Problem("business-rule", f"The records system refused to link the detainee to occurrence "
-                          f"{occurrence_id} as {role}: {upstream.get('detail') or exc}.",
-                          rule="CUS-OCCURRENCE-LINK-REFUSED",
-                          upstream={"system": "records", "status": exc.status, "rule": upstream.get("rule")}) from exc
+            raise Problem(
+                "business-rule",
+                f"The records system refused to link the detainee to occurrence "
+                f"{occurrence_id} as {role}: {upstream.get('detail') or exc}.",
+                rule="CUS-OCCURRENCE-LINK-REFUSED",
+                upstream={"system": "records", "status": exc.status, "rule": upstream.get("rule")},
+            ) from exc
         raise _upstream(exc) from exc
     return role

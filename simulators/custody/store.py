@@ -13,17 +13,20 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import request
 from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from simulators.core.clock import isoformat, parse_instant
 from simulators.core.context import SimulatorContext, sim
 from simulators.core.events import record_event
 from simulators.core.problems import Problem
+from simulators.core.quirks import quirk_active
 from simulators.custody import clock as pace
 from simulators.custody.tables import CustodyTables
 
@@ -124,16 +127,25 @@ def detention_of(rec: dict[str, Any]) -> pace.Detention:
     )
 
 
+def review_interval() -> timedelta:
+    """9 h by PACE s.40; 10 h when the `review-every-10h` vendor quirk is switched on."""
+    return timedelta(hours=10) if quirk_active("review-every-10h") else pace.REVIEW_INTERVAL
+
+
 def derived_columns(rec: dict[str, Any]) -> dict[str, Any]:
     """Status, limit and next review due: recomputed from the record on every write."""
     d = detention_of(rec)
     limit, _basis = pace.detention_limit(d)
     status = "released" if d.released else ("detained" if d.authorised_at else "booked_in")
-    return {"status": status, "detention_limit": limit, "next_review_due": pace.next_review_due(d)}
+    return {
+        "status": status,
+        "detention_limit": limit,
+        "next_review_due": pace.next_review_due(d, review_interval()),
+    }
 
 
 def clock_body(d: pace.Detention, now: datetime) -> dict[str, Any]:
-    c = pace.compute_clock(d, now)
+    c = pace.compute_clock(d, now, review_interval())
     status = "stopped" if d.released else ("running" if d.authorised_at else "awaiting_authorisation")
     return {
         "as_at": isoformat(c.as_at),
@@ -201,14 +213,18 @@ def record_headers(rec: dict[str, Any]) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------- reads
 
 
-def load(session: Session, custody_id: str) -> dict[str, Any] | None:
+def load(session: Session, custody_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
+    """One record as a dict; `for_update` locks the row on PostgreSQL (other processes wait)."""
     t = tables().records
-    row = session.execute(select(t).where(t.c.custody_id == custody_id)).first()
+    stmt = select(t).where(t.c.custody_id == custody_id)
+    if for_update and session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    row = session.execute(stmt).first()
     return dict(row._mapping) if row else None
 
 
-def load_or_404(session: Session, custody_id: str) -> dict[str, Any]:
-    rec = load(session, custody_id)
+def load_or_404(session: Session, custody_id: str, *, for_update: bool = False) -> dict[str, Any]:
+    rec = load(session, custody_id, for_update=for_update)
     if rec is None:
         raise Problem("not-found", f"No custody record {custody_id}.")
     return rec
@@ -267,7 +283,7 @@ def change_record(
     t = tables().records
     with write_transaction(ctx) as s:
         now = ctx.clock.now()
-        rec = load_or_404(s, custody_id)
+        rec = load_or_404(s, custody_id, for_update=True)
         check_if_match(rec)
         change = action(rec, detention_of(rec), now)
         new = {**rec, **change.values}
@@ -299,15 +315,15 @@ def change_record(
 
 
 def allocate_custody_number(session: Session, prefix: str, year: int) -> str:
-    """Next number for prefix and year: `<prefix>-<year>-<sequence, 6+ digits>`."""
+    """Next number for prefix and year, `<prefix>-<year>-<sequence, 6+ digits>`: one atomic upsert, so
+    two bookings (even in two processes on PostgreSQL) never get the same number."""
     c = tables().counters
     key = f"{prefix}-{year:04d}"
-    row = session.execute(select(c.c.value).where(c.c.key == key)).first()
-    value = (row[0] if row else 0) + 1
-    if row:
-        session.execute(c.update().where(c.c.key == key).values(value=value))
-    else:
-        session.execute(c.insert().values(key=key, value=value))
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(c).values(key=key, value=1)
+    stmt = stmt.on_conflict_do_update(index_elements=[c.c.key], set_={"value": c.c.value + 1})
+    stmt = stmt.returning(c.c.value)
+    value = session.execute(stmt).scalar_one()
     return f"{key}-{value:06d}"
 
 

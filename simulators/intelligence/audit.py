@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from simulators.core.clock import isoformat
-from simulators.core.context import principal, sim
+from simulators.core.context import sim
 from simulators.core.paging import page_body, page_params, paginate
-from simulators.intelligence.context import checked_cursor, itables
+from simulators.intelligence.context import caller, checked_cursor, itables
 
 OPERATIONS = ("create", "read", "search", "update", "indicator")
 
@@ -33,7 +33,7 @@ def audit_row(
     outcome: str = "shown",
 ) -> dict[str, Any]:
     """One audit row for the current caller, now."""
-    who = principal()
+    who = caller()
     return {
         "at": sim().clock.now(),
         "client_id": who.client_id[:128],

@@ -15,11 +15,11 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from simulators.core.context import principal, sim
+from simulators.core.context import sim
 from simulators.core.events import event_body
 from simulators.core.paging import page_params
 from simulators.intelligence.access import View, view_for
-from simulators.intelligence.context import checked_cursor, itables
+from simulators.intelligence.context import caller, checked_cursor, itables
 
 AUDIENCE_ALL = "all"
 AUDIENCE_RESTRICTED = "restricted"
@@ -62,13 +62,14 @@ def feed_blueprint() -> Blueprint:
         stmt = (
             select(events)
             .join(audience, audience.c.seq == events.c.seq)
-            .where(audience.c.audience.in_(audiences_for(view_for(principal()))))
+            .where(audience.c.audience.in_(audiences_for(view_for(caller()))))
         )
         if after:
             stmt = stmt.where(events.c.seq > checked_cursor(after, int, "after"))
         types = [t for t in request.args.get("type", "").split(",") if t]
         if types:
-            stmt = stmt.where(events.c.type.in_(types))
+            # A type no event can have (e.g. with a NUL, which PostgreSQL cannot compare) matches nothing.
+            stmt = stmt.where(events.c.type.in_([t for t in types if "\x00" not in t] or [""]))
         with ctx.db.session() as s:
             rows = s.execute(stmt.order_by(events.c.seq).limit(limit)).all()
         items = [event_body(r, HREFS) for r in rows]

@@ -33,7 +33,7 @@ def _instant(args: Mapping[str, str], name: str) -> datetime | None:
         return None
     try:
         return parse_instant(raw)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise Problem(
             "validation-error",
             f"{name} must be an ISO 8601 date-time with offset.",

@@ -103,4 +103,5 @@ def snapshot(row: Any, subjects: list[dict[str, str]]) -> dict[str, Any]:
 
 
 def etag(version: int) -> str:
-    return f'"{version}"'
+    """The ETag of a version (the same form records uses: `"v<version>"`)."""
+    return f'"v{version}"'

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from random import Random
+from typing import Any
 
 
 class Weighted:
@@ -28,7 +29,7 @@ class Weighted:
         self.cum = list(accumulate(w for _, w in pairs))
         self.total = self.cum[-1]
 
-    def pick(self, rng: Random):  # noqa: ANN201 - returns the element type
+    def pick(self, rng: Random) -> Any:
         return self.values[bisect(self.cum, rng.random() * self.total)]
 
 

@@ -2,16 +2,20 @@
 
 Design notes (why it looks like this):
 
-* **Deterministic.** One ``random.Random(seed)`` drives everything, in a fixed order; ids are UUIDs
-  built from ``getrandbits(128)``; times are offsets from the spec's fixed reference time. Same spec
-  -> same records, byte for byte.
+* **Deterministic.** Seeded ``random.Random`` instances (one per shard, one for the shared "world" of
+  streets and officers) drive everything in a fixed order; ids are UUIDs built from
+  ``getrandbits(128)``; times are offsets from the spec's fixed reference time, never the wall
+  clock. Same spec -> same records, byte for byte.
 * **Streamed, bounded memory.** Each person is planned, emitted and forgotten. Occurrences that need
   other people (victims, witnesses, associates) draw them from a bounded reservoir sample of people
   already emitted, so every link points at a nominal that exists earlier in the stream.
+* **Sharded.** People are generated in fixed-size shards (``shard_size``), each with its own RNG,
+  reservoir and identifier ranges, so files can be written by several processes and still be
+  byte-identical to the sequential stream. Shard boundaries depend only on the number of people.
 * **Coherent by construction.** A person's timeline is drawn first (arrests, victimisations,
   incidents, intelligence), then PNC ID/CRO/markers/created_at are derived from it, so e.g. the PNC
-  year is never before the first arrest minus history and ``created_at`` is never after the first
-  link. PACE times are built forward from the arrest with the limits of DOMAIN.md 2.1-2.2.
+  year is never after the first arrest and ``created_at`` is never after the first link. PACE times
+  are built forward from the arrest with the limits of DOMAIN.md 2.1-2.2.
 * **Fast.** Plain dicts, integer epoch seconds internally, pre-built pools, local-variable binding.
 """
 
@@ -784,10 +788,11 @@ class Generator:
                     surname = f"{surname}-{other}"
         forenames = [firsts[int(rng.random() * len(firsts))]]
         r = rng.random()
-        if r < 0.55:
-            forenames.append(firsts[int(rng.random() * len(firsts))])
-            if r < 0.07:
-                forenames.append(firsts[int(rng.random() * len(firsts))])
+        if r < 0.55:  # middle names, never repeating a name already given
+            for _ in range(2 if r < 0.07 else 1):
+                middle = firsts[int(rng.random() * len(firsts))]
+                if middle not in forenames:
+                    forenames.append(middle)
         return surname, forenames
 
     # ------------------------------------------------------------------------------ the person
@@ -802,7 +807,8 @@ class Generator:
         for _ in range(self.n_people):
             yield self._one_person()
 
-    def _one_person(self) -> list[tuple[str, dict]]:  # noqa: C901 - one linear story
+    def _one_person(self) -> list[tuple[str, dict]]:
+        """Plan one person's life, derive their identity records, inject defects, emit everything."""
         rng = self.rng
         r = rng.random
         ref_ts = self.ref_ts
@@ -858,35 +864,31 @@ class Generator:
         p.offender = r() < base and lo_off < hi_off
 
         occurrences: list[dict] = []
-        custody: list[dict] = []
         intel: list[dict] = []
         markers: dict[str, int] = {}
         first_record_year: int | None = None  # PNC: first arrest or summons
         first_charge_year: int | None = None  # CRO: first charge or summons
         topics: list[str] = []
-        pending_custody: list[
-            tuple[dict, dict]
-        ] = []  # (custody record, occurrence) awaiting detainee details
+        custody: list[dict] = []  # completed with the detainee's PNC ID and details once known
 
         if p.offender:
-            x = r()
-            n = (
-                1
-                if x < 0.5
-                else 2
-                if x < 0.72
-                else 3
-                if x < 0.85
-                else 4 + int(r() * 2)
-                if x < 0.93
-                else 6 + int(r() * 7)
-            )
+            x = r()  # arrests per offender: most once, a prolific few many times
+            if x < 0.5:
+                n = 1
+            elif x < 0.72:
+                n = 2
+            elif x < 0.85:
+                n = 3
+            elif x < 0.93:
+                n = 4 + int(r() * 2)
+            else:
+                n = 6 + int(r() * 7)
             times = sorted(self._between(lo_off, hi_off) for _ in range(n))
             for t in times:
                 occ, cust, record_made, charged = self._arrest_occurrence(p, t)
                 occurrences.append(occ)
                 if cust:
-                    pending_custody.append(cust)
+                    custody.append(cust)
                 scen = occ.pop("_scenario")
                 topic = _TOPICS_FOR.get(scen[0])
                 if topic:
@@ -1013,11 +1015,9 @@ class Generator:
             "forenames": list(nominal["forenames"]),
             "date_of_birth": nominal["date_of_birth"],
         }
-        for rec, _occ in pending_custody:
+        for rec in custody:
             rec["pnc_id"] = pnc
             rec["detainee"] = dict(detainee, forenames=list(detainee["forenames"]))
-            custody.append(rec)
-        for rec in custody:
             out.append(("custody_records", rec))
         for rep in intel:
             out.append(("intelligence_reports", rep))
@@ -1029,10 +1029,10 @@ class Generator:
 
     # ------------------------------------------------------------------------------ occurrences
 
-    def _arrest_occurrence(self, p: _Person, t: int) -> tuple[dict, tuple[dict, dict] | None, bool, bool]:
+    def _arrest_occurrence(self, p: _Person, t: int) -> tuple[dict, dict | None, bool, bool]:
         """A crime with this person as suspect, usually with an arrest and a custody record.
 
-        Returns (occurrence, (custody, occurrence) or None, PNC record made?, charged or summonsed?).
+        Returns (occurrence, custody record or None, PNC record made?, charged or summonsed?).
         """
         rng = self.rng
         r = rng.random
@@ -1068,7 +1068,7 @@ class Generator:
             station = _HOME_STATION[location["town"]]
 
         arrested = key != "harassment" or r() < 0.8
-        custody_pair = None
+        rec = None
         if not in_act and r() < 0.15:
             arrested = False  # voluntary attendance / interview under caution
         if arrested:
@@ -1082,7 +1082,6 @@ class Generator:
             del rec["_decided"]
             outcome, status, charged = self._occurrence_outcome(p, outcome_type, decided, victim is not None)
             record_made = True
-            custody_pair = (rec, None)
         else:
             decided = reported + self._minutes(7 * 24 * 60, 60 * 24 * 60)
             if decided >= self.ref_ts - DAY:
@@ -1126,10 +1125,9 @@ class Generator:
             "_created": created,
             "_scenario": scen,
         }
-        if custody_pair is not None:
-            custody_pair[0]["occurrence_id"] = occ["occurrence_id"]
-            custody_pair = (custody_pair[0], occ)
-        return occ, custody_pair, record_made, charged
+        if rec is not None:
+            rec["occurrence_id"] = occ["occurrence_id"]
+        return occ, rec, record_made, charged
 
     def _occurrence_outcome(
         self, p: _Person, outcome_type: str, decided: int, has_victim: bool
@@ -1162,9 +1160,10 @@ class Generator:
         hi = self.ref_ts - max_dur * MIN - 3 * DAY
         if lo >= hi:
             return self._incident(p, p.nid, p.location, child=True)
-        if at_home and _age(p.dob_ord, hi) < 18:
-            hocr, _w, at_home, max_dur, summaries = _VICTIM[4]  # theft from the person
         occ_from = self._between(lo, hi)
+        if at_home and _age(p.dob_ord, occ_from) < 18:
+            # A child is not the householder: make it a theft from the person (shorter, so still in range).
+            hocr, _w, at_home, max_dur, summaries = _VICTIM[4]
         occ_to = occ_from + self._minutes(0, max_dur)
         reported = occ_to + self._minutes(5, 24 * 60)
         created = reported + self._minutes(2, 120)

@@ -11,7 +11,10 @@ Conventions for every kind:
   are at least 10 years old at the time;
 * postcodes are strictly valid (``identifiers.POSTCODE_PATTERN``) except where a ``postcode_format``
   defect records otherwise; PNC IDs and CRO numbers always pass ``identifiers`` validation;
-* codes come from ``simulators.domain.codelists``; objects carrying a code also carry its title.
+* codes come from ``simulators.domain.codelists``; objects carrying a code also carry its title;
+* reference numbers (occurrence, custody, intelligence) and PNC/CRO serials are unique but not
+  contiguous: each shard of 5,000+ people numbers within its own range, so there are gaps;
+* JSON Lines files keep the key order documented here; non-ASCII characters are ``\\uXXXX`` escaped.
 
 nominals (records system, POLE Person)
     nominal_id        str, UUID.
@@ -36,7 +39,8 @@ nominals (records system, POLE Person)
 
 occurrences (records system, POLE Event: crime or incident)
     occurrence_id     str, UUID.
-    reference         str, "OCC-YYYY-NNNNNN" (year reported; identifiers.OCCURRENCE_REFERENCE_PATTERN).
+    reference         str, "OCC-YYYY-NNNNNN" (year reported, 6+ digits;
+                      identifiers.OCCURRENCE_REFERENCE_PATTERN).
     type              "crime" | "incident".
     classification    {"code", "title"}: HOCR classification for crimes (codelists.HOCR_CLASSIFICATIONS),
                       incident category for incidents (codelists.INCIDENT_CATEGORIES).
@@ -56,8 +60,8 @@ occurrences (records system, POLE Event: crime or incident)
 
 custody_records (custody system, PACE)
     custody_id        str, UUID.
-    custody_number    str, "<station code>-YYYY-NNNNNN" (identifiers.CUSTODY_NUMBER_PATTERN).
-    nominal_id        the detainee; always a nominal with a pnc_id.
+    custody_number    str, "<station code>-YYYY-NNNNNN" (year of arrival; identifiers.CUSTODY_NUMBER_PATTERN).
+    nominal_id        the detainee; always a nominal with a pnc_id, created no later than arrived_at.
     pnc_id            str, the detainee's PNC ID (added field; same value as on the nominal).
     detainee          {"surname", "forenames", "date_of_birth"} as booked in (added field; same
                       values as the nominal record, including its defects).

@@ -14,6 +14,7 @@ as "McDonald" and "Mac Donald" (DOMAIN.md 8). Search compares three keys, strong
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 
@@ -152,12 +153,14 @@ def soundex(key: str) -> str:
     return (out + "000")[:4]
 
 
+@functools.lru_cache(maxsize=65536)
 def surname_keys(name: str) -> tuple[str, str, str]:
     """(fold, variant, soundex) of a surname."""
     variant = surname_variant(name)
     return fold(name), variant, soundex(variant)
 
 
+@functools.lru_cache(maxsize=65536)
 def forename_keys(name: str) -> tuple[str, str, str]:
     """(fold, variant, soundex) of a forename."""
     variant = forename_variant(name)

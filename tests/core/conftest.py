@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.widgets_app import create_widgets_app
-from tests.simkit import RunningSim
 from simulators.core.config import SimConfig
 from simulators.core.server import ServerThread
+from tests.core.widgets_app import create_widgets_app
+from tests.simkit import RunningSim
 
 
 def widgets_config(home: Path, **overrides) -> SimConfig:  # type: ignore[no-untyped-def]

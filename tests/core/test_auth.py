@@ -73,8 +73,12 @@ def test_token_endpoint_issues_tokens_the_api_accepts(tmp_path):
     running = start_widgets(tmp_path, clients_file=None)
     try:
         # The default clients have no widgets scopes; records scopes still give a valid token.
-        r = _token_request(running.url, grant_type="client_credentials", client_id="records-reader",
-                           client_secret="records-reader-secret")
+        r = _token_request(
+            running.url,
+            grant_type="client_credentials",
+            client_id="records-reader",
+            client_secret="records-reader-secret",
+        )
         assert r.status_code == 200, r.text
         body = r.json()
         assert body["token_type"] == "Bearer" and body["scope"] == "records:read" and body["expires_in"] > 0
@@ -82,7 +86,9 @@ def test_token_endpoint_issues_tokens_the_api_accepts(tmp_path):
         principal = running.ctx.issuer.verify(body["access_token"])
         assert principal.client_id == "records-reader" and principal.has("records:read")
         # ...but the widgets API refuses it for lack of scope, not for lack of a valid token.
-        r2 = requests.get(running.url + "/widgets", headers={"Authorization": f"Bearer {body['access_token']}"})
+        r2 = requests.get(
+            running.url + "/widgets", headers={"Authorization": f"Bearer {body['access_token']}"}
+        )
         assert r2.status_code == 403
     finally:
         running.stop()
@@ -90,21 +96,35 @@ def test_token_endpoint_issues_tokens_the_api_accepts(tmp_path):
 
 def test_token_endpoint_basic_auth_and_scope_subset(widgets):
     basic = base64.b64encode(b"vendor:vendor-secret").decode()
-    r = requests.post(widgets.url + "/oauth/token", data={"grant_type": "client_credentials", "scope": "records:read"},
-                      headers={"Authorization": f"Basic {basic}"})
+    r = requests.post(
+        widgets.url + "/oauth/token",
+        data={"grant_type": "client_credentials", "scope": "records:read"},
+        headers={"Authorization": f"Basic {basic}"},
+    )
     assert r.status_code == 200
     assert r.json()["scope"] == "records:read"
 
 
 def test_token_endpoint_errors_follow_rfc6749(widgets):
-    bad_secret = _token_request(widgets.url, grant_type="client_credentials", client_id="vendor", client_secret="no")
+    bad_secret = _token_request(
+        widgets.url, grant_type="client_credentials", client_id="vendor", client_secret="no"
+    )
     assert bad_secret.status_code == 401 and bad_secret.json()["error"] == "invalid_client"
-    unknown = _token_request(widgets.url, grant_type="client_credentials", client_id="nobody", client_secret="x")
+    unknown = _token_request(
+        widgets.url, grant_type="client_credentials", client_id="nobody", client_secret="x"
+    )
     assert unknown.status_code == 401
-    grant = _token_request(widgets.url, grant_type="password", client_id="vendor", client_secret="vendor-secret")
+    grant = _token_request(
+        widgets.url, grant_type="password", client_id="vendor", client_secret="vendor-secret"
+    )
     assert grant.status_code == 400 and grant.json()["error"] == "unsupported_grant_type"
-    scope = _token_request(widgets.url, grant_type="client_credentials", client_id="records-reader",
-                           client_secret="records-reader-secret", scope="records:write")
+    scope = _token_request(
+        widgets.url,
+        grant_type="client_credentials",
+        client_id="records-reader",
+        client_secret="records-reader-secret",
+        scope="records:write",
+    )
     assert scope.status_code == 400 and scope.json()["error"] == "invalid_scope"
     missing = _token_request(widgets.url, client_id="vendor", client_secret="vendor-secret")
     assert missing.status_code == 400 and missing.json()["error"] == "invalid_request"
@@ -119,7 +139,10 @@ def test_one_token_works_across_simulators_sharing_the_issuer(tmp_path):
     try:
         token = a.ctx.issuer.issue("someone", ["widgets:read"])
         for sim in (a, b):
-            assert requests.get(sim.url + "/widgets", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+            assert (
+                requests.get(sim.url + "/widgets", headers={"Authorization": f"Bearer {token}"}).status_code
+                == 200
+            )
     finally:
         a.stop()
         b.stop()

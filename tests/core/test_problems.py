@@ -22,7 +22,9 @@ def test_unknown_path_is_404_problem(widgets):
 
 
 def test_unknown_id_is_404_problem(widgets):
-    body = _is_problem(requests.get(widgets.url + "/widgets/999", headers=widgets.headers("widgets:read")), 404)
+    body = _is_problem(
+        requests.get(widgets.url + "/widgets/999", headers=widgets.headers("widgets:read")), 404
+    )
     assert "999" in body["detail"]
 
 
@@ -34,20 +36,29 @@ def test_wrong_method_is_405_problem_with_allow(widgets):
 
 def test_too_large_body_is_413_problem(widgets):
     big = '{"name": "' + "x" * (2 * 1024 * 1024) + '"}'
-    r = requests.post(widgets.url + "/widgets", data=big, headers={**widgets.headers("widgets:write"),
-                                                                  "Content-Type": "application/json"})
+    r = requests.post(
+        widgets.url + "/widgets",
+        data=big,
+        headers={**widgets.headers("widgets:write"), "Content-Type": "application/json"},
+    )
     _is_problem(r, 413)
 
 
 def test_wrong_media_type_is_415_problem(widgets):
-    r = requests.post(widgets.url + "/widgets", data="name=x", headers={**widgets.headers("widgets:write"),
-                                                                        "Content-Type": "text/plain"})
+    r = requests.post(
+        widgets.url + "/widgets",
+        data="name=x",
+        headers={**widgets.headers("widgets:write"), "Content-Type": "text/plain"},
+    )
     _is_problem(r, 415)
 
 
 def test_malformed_json_is_400_problem(widgets):
-    r = requests.post(widgets.url + "/widgets", data="{not json", headers={**widgets.headers("widgets:write"),
-                                                                           "Content-Type": "application/json"})
+    r = requests.post(
+        widgets.url + "/widgets",
+        data="{not json",
+        headers={**widgets.headers("widgets:write"), "Content-Type": "application/json"},
+    )
     _is_problem(r, 400)
 
 

@@ -34,8 +34,10 @@ def test_bundle_makes_every_reference_local_and_valid():
 
 def test_bundle_refuses_conflicting_definitions():
     with pytest.raises(ValueError, match="both"):
-        bundle({"openapi": "3.1.0", "components": {"schemas": {"X": {"type": "string"}}}},
-               {"components": {"schemas": {"X": {"type": "integer"}}}})
+        bundle(
+            {"openapi": "3.1.0", "components": {"schemas": {"X": {"type": "string"}}}},
+            {"components": {"schemas": {"X": {"type": "integer"}}}},
+        )
 
 
 def test_served_document_is_the_bundled_standard(widgets):
@@ -47,8 +49,11 @@ def test_served_document_is_the_bundled_standard(widgets):
 
 @pytest.mark.parametrize(
     ("rule", "template"),
-    [("/nominals/<nominal_id>", "/nominals/{nominal_id}"), ("/w/<int:widget_id>/x", "/w/{widget_id}/x"),
-     ("/plain", "/plain")],
+    [
+        ("/nominals/<nominal_id>", "/nominals/{nominal_id}"),
+        ("/w/<int:widget_id>/x", "/w/{widget_id}/x"),
+        ("/plain", "/plain"),
+    ],
 )
 def test_flask_rules_map_to_openapi_templates(rule, template):
     assert flask_rule_to_template(rule) == template
@@ -58,4 +63,7 @@ def test_security_alternatives():
     spec = {"security": [{"oauth2": ["a:read"]}]}
     assert security_alternatives(spec, {}) == [["a:read"]]
     assert security_alternatives(spec, {"security": []}) is None
-    assert security_alternatives(spec, {"security": [{"oauth2": ["a"]}, {"oauth2": ["b", "c"]}]}) == [["a"], ["b", "c"]]
+    assert security_alternatives(spec, {"security": [{"oauth2": ["a"]}, {"oauth2": ["b", "c"]}]}) == [
+        ["a"],
+        ["b", "c"],
+    ]

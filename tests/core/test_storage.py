@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
+from sqlalchemy.exc import IntegrityError
 
 from simulators.core.db import Database, DatabaseError, make_engine
 from tests.core.conftest import start_widgets
@@ -19,7 +20,9 @@ def db_url(request, tmp_path):  # type: ignore[no-untyped-def]
 
 def _db(url: str) -> tuple[Database, Table]:
     md = MetaData()
-    things = Table("t_things", md, Column("id", Integer, primary_key=True), Column("name", String(20), unique=True))
+    things = Table(
+        "t_things", md, Column("id", Integer, primary_key=True), Column("name", String(20), unique=True)
+    )
     db = Database(url, md)
     db.check()
     db.create_all()
@@ -41,7 +44,7 @@ def test_failure_mid_transaction_rolls_everything_back(db_url):
     with pytest.raises(RuntimeError), db.transaction() as s:
         s.execute(things.insert().values(name="first"))
         raise RuntimeError("crash between two writes")
-    with pytest.raises(Exception), db.transaction() as s:  # constraint violation on the second insert
+    with pytest.raises(IntegrityError), db.transaction() as s:  # constraint violation on the second insert
         s.execute(things.insert().values(name="x"))
         s.execute(things.insert().values(name="x"))
     with db.session() as s:

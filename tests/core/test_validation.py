@@ -8,14 +8,19 @@ from tests.core.conftest import start_widgets
 
 
 def test_missing_required_field_is_named(widgets):
-    r = requests.post(widgets.url + "/widgets", json={"colour": "red"}, headers=widgets.headers("widgets:write"))
+    r = requests.post(
+        widgets.url + "/widgets", json={"colour": "red"}, headers=widgets.headers("widgets:write")
+    )
     assert r.status_code == 400
     assert {"field": "body.name", "message": "'name' is a required property"} in r.json()["errors"]
 
 
 def test_unexpected_and_invalid_fields_are_named(widgets):
-    r = requests.post(widgets.url + "/widgets", json={"name": "", "colour": "green", "extra": 1},
-                      headers=widgets.headers("widgets:write"))
+    r = requests.post(
+        widgets.url + "/widgets",
+        json={"name": "", "colour": "green", "extra": 1},
+        headers=widgets.headers("widgets:write"),
+    )
     assert r.status_code == 400
     fields = {e["field"] for e in r.json()["errors"]}
     assert {"body.name", "body.colour", "body.extra"} <= fields
@@ -30,7 +35,9 @@ def test_invalid_request_changes_nothing(widgets):
 def test_response_that_breaks_the_spec_is_caught(tmp_path):
     broken = start_widgets(tmp_path, break_response=True)
     try:
-        r = requests.post(broken.url + "/widgets", json={"name": "a"}, headers=broken.headers("widgets:write"))
+        r = requests.post(
+            broken.url + "/widgets", json={"name": "a"}, headers=broken.headers("widgets:write")
+        )
         assert r.status_code == 500
         assert "breaks the standard" in r.json()["detail"]
         assert "widget_id" in r.json()["detail"]
@@ -43,7 +50,9 @@ def test_response_that_breaks_the_spec_is_caught(tmp_path):
 def test_response_validation_can_log_only(tmp_path):
     broken = start_widgets(tmp_path, break_response=True, response_validation="log")
     try:
-        r = requests.post(broken.url + "/widgets", json={"name": "a"}, headers=broken.headers("widgets:write"))
+        r = requests.post(
+            broken.url + "/widgets", json={"name": "a"}, headers=broken.headers("widgets:write")
+        )
         assert r.status_code == 201 and r.json()["widget_id"] == "1"
         assert broken.invalid_responses()  # still recorded for the tests to see
     finally:

@@ -31,7 +31,8 @@ def widgets_spec() -> dict:
 def create_widgets_app(config: SimConfig, *, break_response: bool = False) -> Flask:
     metadata = MetaData()
     widgets = Table(
-        "widgets_widgets", metadata,
+        "widgets_widgets",
+        metadata,
         Column("widget_id", Integer, primary_key=True),
         Column("name", String(40), nullable=False, unique=True),
         Column("colour", String(10)),
@@ -42,7 +43,9 @@ def create_widgets_app(config: SimConfig, *, break_response: bool = False) -> Fl
     def list_widgets():  # type: ignore[no-untyped-def]
         limit, cursor = page_params()
         with sim().db.session() as s:
-            page = paginate(s, select(widgets), widgets.c.widget_id, limit=limit, cursor=cursor, scalars=False)
+            page = paginate(
+                s, select(widgets), widgets.c.widget_id, limit=limit, cursor=cursor, scalars=False
+            )
         items = [dict(r._mapping) for r in page.items]
         return page_body(items, page)
 
@@ -56,7 +59,9 @@ def create_widgets_app(config: SimConfig, *, break_response: bool = False) -> Fl
         with sim().db.transaction() as s:
             if s.execute(select(widgets).where(widgets.c.name == body["name"])).first():
                 raise Problem("business-rule", "A widget with that name exists.", rule="WID-001")
-            wid = s.execute(widgets.insert().values(name=body["name"], colour=body.get("colour"))).inserted_primary_key[0]
+            wid = s.execute(
+                widgets.insert().values(name=body["name"], colour=body.get("colour"))
+            ).inserted_primary_key[0]
             record_event(s, sim().tables.events, "widget.created", "widget", str(wid), {"name": body["name"]})
         out = {"widget_id": wid, "name": body["name"], "colour": body.get("colour")}
         if break_response:
@@ -72,6 +77,8 @@ def create_widgets_app(config: SimConfig, *, break_response: bool = False) -> Fl
         return dict(row._mapping)
 
     return create_simulator_app(
-        config, metadata=metadata, spec=widgets_spec(),
+        config,
+        metadata=metadata,
+        spec=widgets_spec(),
         blueprints=[bp, events_blueprint({"widget": "/widgets/{id}"})],
     )

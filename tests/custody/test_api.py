@@ -156,6 +156,22 @@ def test_booking_refusals_name_the_rule_and_write_nothing(c, records):
         c.post("/custody-records", booking(detainee={"pnc_id": "2024/7654321Z"})), 422, "CUS-PNC-ID-INVALID"
     )
     problem(c.post("/custody-records", booking(arrived_at=T0 + 2 * H + M)), 422, "CUS-TIME-FUTURE")
+    for dob in ("1990-02-30", "2025-03-05"):
+        problem(
+            c.post(
+                "/custody-records",
+                booking(detainee={"surname": "X", "forenames": ["Y"], "date_of_birth": dob}),
+            ),
+            422,
+            "CUS-DOB-INVALID",
+        )
+    assert (
+        c.post(
+            "/custody-records",
+            booking(detainee={"surname": "X", "forenames": ["Y"], "date_of_birth": "0000"}),
+        ).status_code
+        == 400
+    )
     body = booking()
     body["arrest"]["arrested_at"] = z(T0 + M)
     problem(c.post("/custody-records", body), 422, "CUS-TIME-ORDER")
@@ -717,3 +733,38 @@ def test_faults_give_503(c, server):
         assert c.get("/custody-records").status_code == 503
     finally:
         server.sim("PUT", "/faults", json={})
+
+
+def test_concurrent_bookings_get_unique_numbers_and_no_server_error(c, records):
+    from concurrent.futures import ThreadPoolExecutor
+
+    n = records.add_nominal(surname="Crowd")
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(
+            pool.map(
+                lambda _: c.post("/custody-records", booking(detainee={"nominal_id": n["nominal_id"]})),
+                range(16),
+            )
+        )
+    assert [a.status_code for a in answers] == [201] * 16
+    numbers = [a.json()["custody_number"] for a in answers]
+    assert len(set(numbers)) == 16
+    cid = answers[0].json()["custody_id"]
+    c.authorise(cid, T0 + H)
+    body = {"reviewed_at": z(T0 + 2 * H), "reviewer": INSPECTOR, "decision": "continue_detention"}
+    with ThreadPoolExecutor(6) as pool:
+        statuses = sorted(
+            r.status_code
+            for r in pool.map(lambda _: c.post(f"/custody-records/{cid}/reviews", body), range(6))
+        )
+    assert statuses == [200] * 6  # each review is a separate, lawful entry; none lost
+    assert c.record(cid)["version"] == 2 + 6
+
+
+def test_times_with_offsets_are_read_as_instants(c, records):
+    n = records.add_nominal(surname="Offset")
+    body = booking(detainee={"nominal_id": n["nominal_id"]})
+    body["arrived_at"] = "2025-03-04T11:00:00+01:00"  # = T0 in UTC
+    body["arrest"]["arrested_at"] = "2025-03-04T04:30:00-05:00"
+    rec = c.book(body)
+    assert rec["relevant_time"] == z(T0) and rec["arrest"]["arrested_at"] == z(T0 - 30 * M)

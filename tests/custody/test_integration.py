@@ -23,8 +23,13 @@ H = timedelta(hours=1)
 def systems(tmp_path_factory):
     base = tmp_path_factory.mktemp("custody-integration")
     records = start_system("records", base / "records", population=60)
-    custody = start_system("custody", base / "custody", population=60, peers={"records": records.url},
-                           extra={"outbox_retry_seconds": 0.2})
+    custody = start_system(
+        "custody",
+        base / "custody",
+        population=60,
+        peers={"records": records.url},
+        extra={"outbox_retry_seconds": 0.2},
+    )
     yield records, custody
     custody.stop()
     records.stop()
@@ -49,14 +54,19 @@ NOW = parse_instant("2026-06-02T10:00:00+00:00")
 
 
 def _nominal_with_pnc(records) -> dict:
-    page = requests.get(records.url + "/nominals", params={"limit": 200}, headers=records.headers("records:read"),
-                        timeout=10).json()
+    page = requests.get(
+        records.url + "/nominals", params={"limit": 200}, headers=records.headers("records:read"), timeout=10
+    ).json()
     return next(n for n in page["items"] if n.get("pnc_id"))
 
 
 def _occurrence(records, type_: str = "crime") -> dict:
-    page = requests.get(records.url + "/occurrences", params={"limit": 200}, headers=records.headers("records:read"),
-                        timeout=10).json()
+    page = requests.get(
+        records.url + "/occurrences",
+        params={"limit": 200},
+        headers=records.headers("records:read"),
+        timeout=10,
+    ).json()
     return next(o for o in page["items"] if o["type"] == type_)
 
 
@@ -73,7 +83,8 @@ def test_population_history_is_loaded_and_closed(systems, c):
     assert tl[0] == "booked_in" and tl[-1] == "released"
     assert tl.count("reviewed") == len(first["reviews"])
     assert c.get("/events").json()["items"] == [] or all(
-        e["type"].startswith("custody.") for e in c.get("/events").json()["items"])
+        e["type"].startswith("custody.") for e in c.get("/events").json()["items"]
+    )
     # the typed client reads the same history, all pages
     client = CustodyClient(custody.url, TokenSource.fixed(custody.token("custody:read")))
     history = client.custody_history(first["nominal_id"])
@@ -86,19 +97,25 @@ def test_booking_a_person_in_records_links_the_same_nominal_and_occurrence(syste
     records, _ = systems
     person = _nominal_with_pnc(records)
     occ = _occurrence(records)
-    rec = c.book(booking(arrived_at=NOW - H, detainee={"pnc_id": person["pnc_id"]},
-                         occurrence_id=occ["occurrence_id"]))
+    rec = c.book(
+        booking(arrived_at=NOW - H, detainee={"pnc_id": person["pnc_id"]}, occurrence_id=occ["occurrence_id"])
+    )
     assert rec["nominal_id"] == person["nominal_id"] and rec["detainee"]["identified_by"] == "pnc_id"
     links = rc.get_occurrence(occ["occurrence_id"])["links"]
     assert any(link["nominal_id"] == person["nominal_id"] and link["role"] == "suspect" for link in links)
     # the next number follows the population's highest for that station and year
-    loaded = [r["custody_number"] for r in c.get("/custody-records", params={"limit": 200, "station": "LS"}).json()[
-        "items"] if r["custody_number"].startswith("LS-2026-") and r["custody_id"] != rec["custody_id"]]
+    loaded = [
+        r["custody_number"]
+        for r in c.get("/custody-records", params={"limit": 200, "station": "LS"}).json()["items"]
+        if r["custody_number"].startswith("LS-2026-") and r["custody_id"] != rec["custody_id"]
+    ]
     assert rec["custody_number"].startswith("LS-2026-")
     assert all(rec["custody_number"] > n for n in loaded)
 
     # released with a charge: records learns the outcome for the occurrence
-    out = c.outcome(rec["custody_id"], NOW, "charged", charges=[{"cjs_code": "TH68010", "title": "Theft from a shop"}])
+    out = c.outcome(
+        rec["custody_id"], NOW, "charged", charges=[{"cjs_code": "TH68010", "title": "Theft from a shop"}]
+    )
     assert out["records_sync"]["status"] == "delivered", out["records_sync"]
     occurrence = rc.get_occurrence(occ["occurrence_id"])
     assert rec["custody_id"] in str(occurrence)
@@ -108,25 +125,47 @@ def test_an_arrest_on_an_incident_links_the_detainee_as_subject(systems, c, rc):
     records, _ = systems
     person = _nominal_with_pnc(records)
     occ = _occurrence(records, "incident")
-    rec = c.book(booking(arrived_at=NOW - H, detainee={"nominal_id": person["nominal_id"]},
-                         occurrence_id=occ["occurrence_id"]))
+    rec = c.book(
+        booking(
+            arrived_at=NOW - H,
+            detainee={"nominal_id": person["nominal_id"]},
+            occurrence_id=occ["occurrence_id"],
+        )
+    )
     links = rc.get_occurrence(occ["occurrence_id"])["links"]
     assert {"nominal_id": person["nominal_id"], "role": "subject"}.items() <= next(
-        link for link in links if link["nominal_id"] == person["nominal_id"] and link["role"] == "subject").items()
+        link for link in links if link["nominal_id"] == person["nominal_id"] and link["role"] == "subject"
+    ).items()
     assert rec["nominal_id"] == person["nominal_id"]
 
 
 def test_booking_a_person_unknown_to_records_creates_the_nominal(systems, c, rc):
-    rec = c.book(booking(arrived_at=NOW - H, detainee={
-        "surname": "Quillfeather", "forenames": ["Ottoline"], "date_of_birth": "1993-04-05", "sex": "female",
-        "address": {"line1": "2 Park Row", "town": "Leeds", "postcode": "LS1 5AB"}}))
+    rec = c.book(
+        booking(
+            arrived_at=NOW - H,
+            detainee={
+                "surname": "Quillfeather",
+                "forenames": ["Ottoline"],
+                "date_of_birth": "1993-04-05",
+                "sex": "female",
+                "address": {"line1": "2 Park Row", "town": "Leeds", "postcode": "LS1 5AB"},
+            },
+        )
+    )
     assert rec["detainee"]["identified_by"] == "created"
     created = rc.get_nominal(rec["nominal_id"])
     assert created["surname"] == "Quillfeather" and created["forenames"] == ["Ottoline"]
     # booked again: found by name and date of birth, not created twice
-    again = c.book(booking(arrived_at=NOW - H, detainee={
-        "surname": "Quillfeather", "forenames": ["Ottoline"], "date_of_birth": "1993-04-05"}))
-    assert again["nominal_id"] == rec["nominal_id"] and again["detainee"]["identified_by"] == "name_and_date_of_birth"
+    again = c.book(
+        booking(
+            arrived_at=NOW - H,
+            detainee={"surname": "Quillfeather", "forenames": ["Ottoline"], "date_of_birth": "1993-04-05"},
+        )
+    )
+    assert (
+        again["nominal_id"] == rec["nominal_id"]
+        and again["detainee"]["identified_by"] == "name_and_date_of_birth"
+    )
 
 
 def test_records_down_booking_503_and_outcome_delivered_later(systems, c, rc):
@@ -136,7 +175,9 @@ def test_records_down_booking_503_and_outcome_delivered_later(systems, c, rc):
     records.sim("PUT", "/faults", json={"down": True})
     r = c.post("/custody-records", booking(arrived_at=NOW - H, detainee={"pnc_id": pnc}))
     assert r.status_code in (502, 503), r.text
-    assert len(c.get("/custody-records", params={"limit": 200, "status": "booked_in"}).json()["items"]) == count
+    assert (
+        len(c.get("/custody-records", params={"limit": 200, "status": "booked_in"}).json()["items"]) == count
+    )
 
     records.sim("PUT", "/faults", json={})
     occ = _occurrence(records)
@@ -159,8 +200,9 @@ def test_records_down_booking_503_and_outcome_delivered_later(systems, c, rc):
 
 
 def _nominal_with_pnc_raw(records) -> str:
-    page = requests.get(records.url + "/nominals", params={"limit": 200}, headers=records.headers("records:read"),
-                        timeout=10)
+    page = requests.get(
+        records.url + "/nominals", params={"limit": 200}, headers=records.headers("records:read"), timeout=10
+    )
     return next(n["pnc_id"] for n in page.json()["items"] if n.get("pnc_id"))
 
 

@@ -18,14 +18,38 @@ class FakeSuite:
         self.fail = fail
 
     def run(self, ctx, emit):  # type: ignore[no-untyped-def]
-        emit(CheckResult("contracts", "custody-records: get nominal", "passed", group="custody",
-                         operation="GET /nominals/{nominal_id}", duration_s=0.01))
+        emit(
+            CheckResult(
+                "contracts",
+                "custody-records: get nominal",
+                "passed",
+                group="custody",
+                operation="GET /nominals/{nominal_id}",
+                duration_s=0.01,
+            )
+        )
         if self.fail:
-            emit(CheckResult("contracts", "custody-records: create nominal", "failed", group="custody",
-                             operation="POST /nominals"))
-            emit(Finding("contracts", "pact-mismatch", "error", "POST /nominals", "Body mismatch",
-                         "$.pnc_id: expected a string matching ..., got null",
-                         reproduce="curl -X POST http://x/nominals", requirement="REC-NOM-001"))
+            emit(
+                CheckResult(
+                    "contracts",
+                    "custody-records: create nominal",
+                    "failed",
+                    group="custody",
+                    operation="POST /nominals",
+                )
+            )
+            emit(
+                Finding(
+                    "contracts",
+                    "pact-mismatch",
+                    "error",
+                    "POST /nominals",
+                    "Body mismatch",
+                    "$.pnc_id: expected a string matching ..., got null",
+                    reproduce="curl -X POST http://x/nominals",
+                    requirement="REC-NOM-001",
+                )
+            )
             emit(Finding("contracts", "pact-mismatch", "warning", "GET /health", "Slow", "took 2s"))
 
 
@@ -37,8 +61,13 @@ class CrashingSuite:
 
 
 def _run(tmp_path: Path, *suites) -> VerificationRun:  # type: ignore[no-untyped-def]
-    ctx = RunContext(role="records", target="http://127.0.0.1:1", base_url="http://127.0.0.1:1", tokens=None,
-                     report_dir=tmp_path)
+    ctx = RunContext(
+        role="records",
+        target="http://127.0.0.1:1",
+        base_url="http://127.0.0.1:1",
+        tokens=None,
+        report_dir=tmp_path,
+    )
     run = VerificationRun(ctx, default_writers(tmp_path, console=False))
     for suite in suites:
         run.run_suite(suite)
@@ -53,7 +82,9 @@ def test_report_json_has_the_documented_shape(tmp_path):
     assert report["verdict"] == "fail" == run.verdict
     assert report["suites"] == [{"name": "contracts", "passed": 1, "failed": 1, "skipped": 0}]
     error = report["findings"][0]
-    assert {"suite", "check", "severity", "operation", "title", "detail", "reproduce", "requirement"} <= set(error)
+    assert {"suite", "check", "severity", "operation", "title", "detail", "reproduce", "requirement"} <= set(
+        error
+    )
     assert error["requirement"] == "REC-NOM-001"
     assert report["started_at"] <= report["finished_at"]
 

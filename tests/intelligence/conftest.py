@@ -83,8 +83,9 @@ def new_report(subjects: list[str] | None = None, **overrides: Any) -> dict[str,
     return body
 
 
-def call(sim: RunningSim, method: str, path: str, scopes: str = "", client_id: str = "test-client",
-         **kw: Any) -> requests.Response:
+def call(
+    sim: RunningSim, method: str, path: str, scopes: str = "", client_id: str = "test-client", **kw: Any
+) -> requests.Response:
     headers = dict(kw.pop("headers", {}) or {})
     if scopes:
         headers["Authorization"] = f"Bearer {sim.token(scopes, client_id=client_id)}"

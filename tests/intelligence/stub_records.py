@@ -34,7 +34,9 @@ def stub_records_app(state: RecordsState) -> Flask:
 
     @app.post("/oauth/token")
     def token():  # type: ignore[no-untyped-def]
-        return jsonify({"access_token": "stub-token", "token_type": "Bearer", "expires_in": 3600, "scope": ""})
+        return jsonify(
+            {"access_token": "stub-token", "token_type": "Bearer", "expires_in": 3600, "scope": ""}
+        )
 
     @app.get("/nominals/<nominal_id>")
     def nominal(nominal_id: str):  # type: ignore[no-untyped-def]

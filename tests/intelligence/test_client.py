@@ -15,7 +15,9 @@ from tests.intelligence.conftest import RESTRICTED, WRITE, new_report, nominal, 
 def test_intelligence_held_with_client_credentials_as_records_does(fresh, records_stub):
     nid = nominal(records_stub)
     submit(fresh, new_report([nid], classification="SECRET"), scopes=f"{WRITE} {RESTRICTED}")
-    client = IntelligenceClient(fresh.url, token_source_for(fresh.url, "records-system", "records-system-secret"))
+    client = IntelligenceClient(
+        fresh.url, token_source_for(fresh.url, "records-system", "records-system-secret")
+    )
     assert client.intelligence_held(nid) is True
     assert client.intelligence_held(str(uuid.uuid4())) is False
     client.http.close()

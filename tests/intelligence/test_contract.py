@@ -36,8 +36,17 @@ def test_document_is_valid_openapi_31(spec):
 
 
 def test_standard_paths_and_fixed_paths_are_present(spec):
-    assert {"/health", "/openapi.json", "/oauth/token", "/.well-known/jwks.json", "/events", "/reports",
-            "/reports/{report_id}", "/nominals/{nominal_id}/indicator", "/audit"} <= set(spec["paths"])
+    assert {
+        "/health",
+        "/openapi.json",
+        "/oauth/token",
+        "/.well-known/jwks.json",
+        "/events",
+        "/reports",
+        "/reports/{report_id}",
+        "/nominals/{nominal_id}/indicator",
+        "/audit",
+    } <= set(spec["paths"])
 
 
 def test_every_operation_is_fully_described(spec):
@@ -48,7 +57,7 @@ def test_every_operation_is_fully_described(spec):
         for key in ("operationId", "summary", "description", "tags", "security"):
             assert op.get(key), f"{where} lacks {key}"
         codes = set(op["responses"])
-        assert SECURED_CODES <= codes, f"{where} lacks {SECURED_CODES - codes}"
+        assert codes >= SECURED_CODES, f"{where} lacks {SECURED_CODES - codes}"
         if "{" in path:
             assert "404" in codes, where
         if "requestBody" in op:

@@ -10,18 +10,23 @@ from simulators.domain import codelists
 from simulators.intelligence.grading import check_grading, grade_code, normalise_grading
 
 
-def g(source: str, assessment: str, handling: str, conditions: str | None = None, scheme: str = "3x5x2") -> dict:
-    return {"scheme": scheme, "source_evaluation": source, "intelligence_assessment": assessment,
-            "handling_code": handling, "handling_conditions": conditions}
+def g(
+    source: str, assessment: str, handling: str, conditions: str | None = None, scheme: str = "3x5x2"
+) -> dict:
+    return {
+        "scheme": scheme,
+        "source_evaluation": source,
+        "intelligence_assessment": assessment,
+        "handling_code": handling,
+        "handling_conditions": conditions,
+    }
 
 
 def rules(grading: dict, **kw: bool) -> list[str]:
     return [v.rule for v in check_grading(grading, **kw)]
 
 
-@pytest.mark.parametrize(
-    ("source", "assessment"), list(itertools.product("123", "ABCDE"))
-)
+@pytest.mark.parametrize(("source", "assessment"), list(itertools.product("123", "ABCDE")))
 def test_every_3x5x2_source_and_assessment_is_valid_with_p_and_with_c_plus_conditions(source, assessment):
     assert rules(g(source, assessment, "P")) == []
     assert rules(g(source, assessment, "C", "Only to partner agencies with the SIO's consent")) == []
@@ -65,9 +70,15 @@ def test_legacy_5x5x5_is_accepted_only_for_historic_reports_and_checked_exactly(
     for s, i, h in itertools.product("ABCDE", "12345", "12345"):
         assert rules(g(s, i, h, scheme="5x5x5"), allow_legacy=True) == []
     assert rules(g("1", "A", "P", scheme="5x5x5"), allow_legacy=True) == [
-        "GRD-5x5x5-source", "GRD-5x5x5-assessment", "GRD-5x5x5-handling"]
+        "GRD-5x5x5-source",
+        "GRD-5x5x5-assessment",
+        "GRD-5x5x5-handling",
+    ]
     assert rules(g("F", "6", "0", scheme="5x5x5"), allow_legacy=True) == [
-        "GRD-5x5x5-source", "GRD-5x5x5-assessment", "GRD-5x5x5-handling"]
+        "GRD-5x5x5-source",
+        "GRD-5x5x5-assessment",
+        "GRD-5x5x5-handling",
+    ]
 
 
 def test_violations_name_the_field_and_never_quote_free_text():
@@ -77,7 +88,9 @@ def test_violations_name_the_field_and_never_quote_free_text():
 
 
 def test_normalise_keeps_the_grading_exactly_and_strips_conditions():
-    assert normalise_grading(g("2", "B", "C", "  keep within force ")) == g("2", "B", "C", "keep within force")
+    assert normalise_grading(g("2", "B", "C", "  keep within force ")) == g(
+        "2", "B", "C", "keep within force"
+    )
     assert normalise_grading(g("B", "3", "5", scheme="5x5x5")) == g("B", "3", "5", scheme="5x5x5")
 
 

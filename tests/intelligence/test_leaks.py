@@ -16,7 +16,17 @@ from typing import Any
 import pytest
 import requests
 
-from tests.intelligence.conftest import AUDIT, INDICATOR, READ, RESTRICTED, WRITE, call, new_report, nominal, submit
+from tests.intelligence.conftest import (
+    AUDIT,
+    INDICATOR,
+    READ,
+    RESTRICTED,
+    WRITE,
+    call,
+    new_report,
+    nominal,
+    submit,
+)
 
 ORIGINAL_V1 = "Qzorigone handler Pettigrew met SUBJECT at the Anchor pub"
 ORIGINAL_V2 = "Qzorigtwo handler Pettigrew met SUBJECT at the Anchor pub again"
@@ -25,8 +35,16 @@ SECRET_ORIGINAL = "Qzsecretorig intercept shows SUBJECT planning a shipment"
 SECRET_SANITISED = "Qzsecretsan SUBJECT is planning a shipment"
 RAISED_ORIGINAL = "Qzraisedorig source overheard SUBJECT"
 RAISED_SANITISED = "Qzraisedsan SUBJECT mentioned a meeting"
-MARKERS = ("qzorigone", "qzorigtwo", "pettigrew", "anchor pub", "qzsecretorig", "qzsecretsan", "qzraisedorig",
-           "qzraisedsan")
+MARKERS = (
+    "qzorigone",
+    "qzorigtwo",
+    "pettigrew",
+    "anchor pub",
+    "qzsecretorig",
+    "qzsecretsan",
+    "qzraisedorig",
+    "qzraisedsan",
+)
 LESSER_TOKENS = [
     READ,
     WRITE,
@@ -46,27 +64,62 @@ def world(intel, records_stub) -> dict[str, Any]:
     records_stub.state.down = False
     subject = nominal(records_stub)
     writer = f"{WRITE} {RESTRICTED}"
-    a = submit(intel, new_report([subject], source_type="chis", classification="OFFICIAL",
-                                 original_text=ORIGINAL_V1, sanitised_text=SANITISED_A), scopes=writer)
+    a = submit(
+        intel,
+        new_report(
+            [subject],
+            source_type="chis",
+            classification="OFFICIAL",
+            original_text=ORIGINAL_V1,
+            sanitised_text=SANITISED_A,
+        ),
+        scopes=writer,
+    )
     assert a.status_code == 201, a.text
     a_id = a.json()["report_id"]
-    r = call(intel, "PATCH", f"/reports/{a_id}", writer, json={"original_text": ORIGINAL_V2},
-             headers={"If-Match": a.headers["ETag"]})
+    r = call(
+        intel,
+        "PATCH",
+        f"/reports/{a_id}",
+        writer,
+        json={"original_text": ORIGINAL_V2},
+        headers={"If-Match": a.headers["ETag"]},
+    )
     assert r.status_code == 200 and r.json()["version"] == 2
-    s = submit(intel, new_report([subject], classification="SECRET", original_text=SECRET_ORIGINAL,
-                                 sanitised_text=SECRET_SANITISED), scopes=writer)
+    s = submit(
+        intel,
+        new_report(
+            [subject], classification="SECRET", original_text=SECRET_ORIGINAL, sanitised_text=SECRET_SANITISED
+        ),
+        scopes=writer,
+    )
     assert s.status_code == 201, s.text
-    w = submit(intel, new_report([subject], classification="OFFICIAL", original_text=RAISED_ORIGINAL,
-                                 sanitised_text=RAISED_SANITISED), scopes=writer)
+    w = submit(
+        intel,
+        new_report(
+            [subject],
+            classification="OFFICIAL",
+            original_text=RAISED_ORIGINAL,
+            sanitised_text=RAISED_SANITISED,
+        ),
+        scopes=writer,
+    )
     w_id = w.json()["report_id"]
-    r = call(intel, "PATCH", f"/reports/{w_id}", writer, json={"classification": "TOP SECRET"},
-             headers={"If-Match": w.headers["ETag"]})
+    r = call(
+        intel,
+        "PATCH",
+        f"/reports/{w_id}",
+        writer,
+        json={"classification": "TOP SECRET"},
+        headers={"If-Match": w.headers["ETag"]},
+    )
     assert r.status_code == 200
     return {"subject": subject, "a": a_id, "secret": s.json()["report_id"], "raised": w_id}
 
 
-def assert_clean(r: requests.Response, world: dict[str, Any], *, sent_ids: tuple[str, ...] = (),
-                 audit: bool = False) -> None:
+def assert_clean(
+    r: requests.Response, world: dict[str, Any], *, sent_ids: tuple[str, ...] = (), audit: bool = False
+) -> None:
     text = r.text.casefold()
     sent = (r.request.url + str(r.request.body or "")).casefold()
     for marker in MARKERS:
@@ -125,10 +178,20 @@ def test_no_lesser_token_reaches_restricted_content(intel, world, scopes):
         assert hidden.json()["detail"].replace(secret, "ID") == absent.json()["detail"].replace(missing, "ID")
         assert set(hidden.json()) == set(absent.json())
     # Search, every filter, full text on words of the originals and of hidden reports, paged.
-    searches = [{}, {"subject": subject}, {"q": "qzorigone"}, {"q": "pettigrew"}, {"q": "qzsecretsan"},
-                {"q": "qzraisedsan"}, {"q": "canal"}, {"grading_scheme": "3x5x2"}, {"source_evaluation": "2"},
-                {"intelligence_assessment": "B"}, {"handling_code": "C"},
-                {"submitted_from": "2000-01-01T00:00:00Z", "submitted_to": "2100-01-01T00:00:00Z"}]
+    searches = [
+        {},
+        {"subject": subject},
+        {"q": "qzorigone"},
+        {"q": "pettigrew"},
+        {"q": "qzsecretsan"},
+        {"q": "qzraisedsan"},
+        {"q": "canal"},
+        {"grading_scheme": "3x5x2"},
+        {"source_evaluation": "2"},
+        {"intelligence_assessment": "B"},
+        {"handling_code": "C"},
+        {"submitted_from": "2000-01-01T00:00:00Z", "submitted_to": "2100-01-01T00:00:00Z"},
+    ]
     for params in searches:
         pages = follow(intel, "/reports", scopes, world, limit=1, **params)
         if READ in scopes.split():
@@ -149,20 +212,23 @@ def test_no_lesser_token_reaches_restricted_content(intel, world, scopes):
             assert all(e["resource"]["id"] != secret for e in events)
             if not params:
                 assert [(e["type"], e["resource"]["id"]) for e in events] == [
-                    ("report.created", a), ("report.updated", a), ("report.created", raised),
-                    ("report.withdrawn", raised)]
+                    ("report.created", a),
+                    ("report.updated", a),
+                    ("report.created", raised),
+                    ("report.withdrawn", raised),
+                ]
     # Errors: bad parameters, stale and hidden changes, restricted fields, forged cursors.
     bad = [
         ("GET", "/reports?q=" + "qzorigone" * 30, {}),
         ("GET", "/reports?cursor=WzFd", {}),
         ("GET", "/reports?submitted_from=yesterday", {}),
         ("GET", "/events?after=!!", {}),
-        ("PATCH", f"/reports/{a}", {"json": {"sanitised_text": "x"}, "headers": {"If-Match": '"1"'}}),
-        ("PATCH", f"/reports/{a}", {"json": {"original_text": "x"}, "headers": {"If-Match": '"2"'}}),
-        ("PATCH", f"/reports/{a}", {"json": {"classification": "SECRET"}, "headers": {"If-Match": '"2"'}}),
+        ("PATCH", f"/reports/{a}", {"json": {"sanitised_text": "x"}, "headers": {"If-Match": '"v1"'}}),
+        ("PATCH", f"/reports/{a}", {"json": {"original_text": "x"}, "headers": {"If-Match": '"v2"'}}),
+        ("PATCH", f"/reports/{a}", {"json": {"classification": "SECRET"}, "headers": {"If-Match": '"v2"'}}),
         ("PATCH", f"/reports/{a}", {"json": {"sanitised_text": "x"}}),
-        ("PATCH", f"/reports/{secret}", {"json": {"sanitised_text": "x"}, "headers": {"If-Match": '"1"'}}),
-        ("PATCH", f"/reports/{raised}", {"json": {"sanitised_text": "x"}, "headers": {"If-Match": '"2"'}}),
+        ("PATCH", f"/reports/{secret}", {"json": {"sanitised_text": "x"}, "headers": {"If-Match": '"v1"'}}),
+        ("PATCH", f"/reports/{raised}", {"json": {"sanitised_text": "x"}, "headers": {"If-Match": '"v2"'}}),
         ("POST", "/reports", {"json": {"original_text": "qzorigone"}}),
     ]
     for method, path, kw in bad:
@@ -209,11 +275,19 @@ def test_the_traffic_log_never_holds_restricted_text(intel, world):
     call(intel, "GET", "/reports", RESTRICTED, params={"q": "qzorigtwo", "limit": 0})
     submit(intel, new_report(original_text="qzorigone " * 1200), scopes=writer)
     submit(intel, new_report(original_text="qzorigone", grading={"source_evaluation": "9"}), scopes=WRITE)
-    call(intel, "PATCH", f"/reports/{world['a']}", writer, json={"original_text": "qzorigtwo"},
-         headers={"If-Match": '"9"'})
+    call(
+        intel,
+        "PATCH",
+        f"/reports/{world['a']}",
+        writer,
+        json={"original_text": "qzorigtwo"},
+        headers={"If-Match": '"v9"'},
+    )
     items, cursor = [], None
     while True:
-        page = intel.sim("GET", "/traffic", params={"limit": 200, **({"cursor": cursor} if cursor else {})}).json()
+        page = intel.sim(
+            "GET", "/traffic", params={"limit": 200, **({"cursor": cursor} if cursor else {})}
+        ).json()
         items.extend(page["items"])
         cursor = page["next_cursor"]
         if not cursor:
@@ -226,6 +300,7 @@ def test_the_traffic_log_never_holds_restricted_text(intel, world):
         logged = str(t).casefold()
         for marker in MARKERS:
             assert marker in sent or marker not in logged, (t["method"], t["path"], t["status"], marker)
-    restricted_searches = [t for t in items if t["path"] == "/reports" and t["method"] == "GET"
-                           and t["response_body"] is None]
+    restricted_searches = [
+        t for t in items if t["path"] == "/reports" and t["method"] == "GET" and t["response_body"] is None
+    ]
     assert restricted_searches and all(t["query"] == "" for t in restricted_searches)

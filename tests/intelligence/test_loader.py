@@ -43,23 +43,40 @@ def test_generated_gradings_follow_the_rules_for_historic_reports():
 def _synthetic(n: int):
     for i in range(n):
         yield {
-            "report_id": str(uuid.uuid4()), "reference": f"INT-2020-{i:06d}",
-            "submitted_at": "2020-01-01T10:00:00+00:00", "source_type": "police_officer",
-            "grading": {"scheme": "3x5x2", "source_evaluation": "1", "intelligence_assessment": "A",
-                        "handling_code": "P", "handling_conditions": None},
-            "classification": "OFFICIAL", "classification_scheme": "GSC",
-            "original_text": "Original text of a report " * 8, "sanitised_text": "Sanitised text " * 8,
-            "subjects": [{"nominal_id": str(uuid.uuid4()), "role": "subject"},
-                         {"nominal_id": str(uuid.uuid4()), "role": "associate"}],
+            "report_id": str(uuid.uuid4()),
+            "reference": f"INT-2020-{i:06d}",
+            "submitted_at": "2020-01-01T10:00:00+00:00",
+            "source_type": "police_officer",
+            "grading": {
+                "scheme": "3x5x2",
+                "source_evaluation": "1",
+                "intelligence_assessment": "A",
+                "handling_code": "P",
+                "handling_conditions": None,
+            },
+            "classification": "OFFICIAL",
+            "classification_scheme": "GSC",
+            "original_text": "Original text of a report " * 8,
+            "sanitised_text": "Sanitised text " * 8,
+            "subjects": [
+                {"nominal_id": str(uuid.uuid4()), "role": "subject"},
+                {"nominal_id": str(uuid.uuid4()), "role": "associate"},
+            ],
             "locations": [{"line1": "1 High Street", "town": "Leeds", "postcode": "LS1 1AA"}],
-            "organisations": [], "review_date": "2026-01-01",
+            "organisations": [],
+            "review_date": "2026-01-01",
         }
 
 
 def test_bulk_load_is_fast(tmp_path: Path):
     """100,000 people give about 13,000 reports: they must load in seconds."""
-    config = SimConfig.for_system("intelligence", home=tmp_path, load_population=False,
-                                  db_url=f"sqlite:///{tmp_path / 'bulk.db'}", key_file=tmp_path / "key.json")
+    config = SimConfig.for_system(
+        "intelligence",
+        home=tmp_path,
+        load_population=False,
+        db_url=f"sqlite:///{tmp_path / 'bulk.db'}",
+        key_file=tmp_path / "key.json",
+    )
     app = create_app(config)
     ctx = app.extensions["interop"]
     started = time.perf_counter()

@@ -32,8 +32,12 @@ def test_view_follows_the_scopes():
 
 
 def test_lesser_readers_see_only_official_and_legacy_equivalents():
-    assert {m for m in ALL_MARKINGS if open_to_lesser(m)} == {"OFFICIAL", "OFFICIAL-SENSITIVE", "PROTECT",
-                                                              "RESTRICTED"}
+    assert {m for m in ALL_MARKINGS if open_to_lesser(m)} == {
+        "OFFICIAL",
+        "OFFICIAL-SENSITIVE",
+        "PROTECT",
+        "RESTRICTED",
+    }
     for marking in ALL_MARKINGS:
         assert may_see(View.ORIGINAL, marking)
         assert may_see(View.SANITISED, marking) == open_to_lesser(marking)

@@ -12,11 +12,19 @@ def test_submit_stores_a_graded_report_and_answers_in_the_callers_view(fresh, re
     r = submit(fresh, new_report([nid]))
     assert r.status_code == 201, r.text
     body = r.json()
-    assert r.headers["ETag"] == '"1"' and r.headers["Location"] == f"/reports/{body['report_id']}"
-    assert body["text_version"] == "sanitised" and body["text"] == "SUBJECT was seen loading boxes into a white van."
+    assert r.headers["ETag"] == '"v1"' and r.headers["Location"] == f"/reports/{body['report_id']}"
+    assert (
+        body["text_version"] == "sanitised"
+        and body["text"] == "SUBJECT was seen loading boxes into a white van."
+    )
     assert "source_type" not in body and "sanitised_text" not in body
-    assert body["grading"] == {"scheme": "3x5x2", "source_evaluation": "2", "intelligence_assessment": "B",
-                               "handling_code": "C", "handling_conditions": "Not to be shared outside the force."}
+    assert body["grading"] == {
+        "scheme": "3x5x2",
+        "source_evaluation": "2",
+        "intelligence_assessment": "B",
+        "handling_code": "C",
+        "handling_conditions": "Not to be shared outside the force.",
+    }
     assert body["classification"] == "OFFICIAL-SENSITIVE" and body["classification_scheme"] == "GSC"
     assert body["subjects"] == [{"nominal_id": nid, "role": "subject"}]
     assert body["locations"] == [{"line1": "Elm Road", "line2": None, "town": "Leeds", "postcode": "LS6 2AB"}]
@@ -45,13 +53,33 @@ def test_references_are_sequential_per_year(fresh):
 def test_grading_is_validated_exactly_with_a_named_rule(fresh):
     cases = {
         "GRD-3x5x2-source": {"source_evaluation": "A", "intelligence_assessment": "B", "handling_code": "P"},
-        "GRD-3x5x2-assessment": {"source_evaluation": "1", "intelligence_assessment": "3", "handling_code": "P"},
-        "GRD-3x5x2-handling": {"source_evaluation": "1", "intelligence_assessment": "A", "handling_code": "4"},
-        "GRD-handling-conditions": {"source_evaluation": "1", "intelligence_assessment": "A", "handling_code": "C"},
-        "GRD-handling-no-conditions": {"source_evaluation": "1", "intelligence_assessment": "A",
-                                       "handling_code": "P", "handling_conditions": "keep it close"},
-        "GRD-scheme-legacy": {"scheme": "5x5x5", "source_evaluation": "B", "intelligence_assessment": "3",
-                              "handling_code": "5"},
+        "GRD-3x5x2-assessment": {
+            "source_evaluation": "1",
+            "intelligence_assessment": "3",
+            "handling_code": "P",
+        },
+        "GRD-3x5x2-handling": {
+            "source_evaluation": "1",
+            "intelligence_assessment": "A",
+            "handling_code": "4",
+        },
+        "GRD-handling-conditions": {
+            "source_evaluation": "1",
+            "intelligence_assessment": "A",
+            "handling_code": "C",
+        },
+        "GRD-handling-no-conditions": {
+            "source_evaluation": "1",
+            "intelligence_assessment": "A",
+            "handling_code": "P",
+            "handling_conditions": "keep it close",
+        },
+        "GRD-scheme-legacy": {
+            "scheme": "5x5x5",
+            "source_evaluation": "B",
+            "intelligence_assessment": "3",
+            "handling_code": "5",
+        },
     }
     for rule, grading in cases.items():
         r = submit(fresh, new_report(grading=grading))
@@ -59,19 +87,31 @@ def test_grading_is_validated_exactly_with_a_named_rule(fresh):
         problem = r.json()
         assert problem["rule"] == rule and rule in problem["detail"] and problem["rules"] == [rule]
         assert r.headers["Content-Type"].startswith("application/problem+json")
-    r = submit(fresh, new_report(grading={"source_evaluation": "Z", "intelligence_assessment": "A",
-                                          "handling_code": "P"}))
+    r = submit(
+        fresh,
+        new_report(grading={"source_evaluation": "Z", "intelligence_assessment": "A", "handling_code": "P"}),
+    )
     assert r.status_code == 400 and r.json()["errors"][0]["field"].startswith("body.grading")
     assert call(fresh, "GET", "/events", READ).json()["items"] == []
 
 
 def test_every_broken_rule_is_listed_in_one_answer(fresh):
-    r = submit(fresh, new_report(grading={"source_evaluation": "E", "intelligence_assessment": "5",
-                                          "handling_code": "C"}, classification="PROTECT",
-                                 review_date="2001-01-01"))
+    r = submit(
+        fresh,
+        new_report(
+            grading={"source_evaluation": "E", "intelligence_assessment": "5", "handling_code": "C"},
+            classification="PROTECT",
+            review_date="2001-01-01",
+        ),
+    )
     assert r.status_code == 422
-    assert set(r.json()["rules"]) == {"GRD-3x5x2-source", "GRD-3x5x2-assessment", "GRD-handling-conditions",
-                                      "CLS-gpms-retired", "MOPI-review-date-past"}
+    assert set(r.json()["rules"]) == {
+        "GRD-3x5x2-source",
+        "GRD-3x5x2-assessment",
+        "GRD-handling-conditions",
+        "CLS-gpms-retired",
+        "MOPI-review-date-past",
+    }
 
 
 def test_classification_rules(fresh):
@@ -127,8 +167,14 @@ def test_records_down_means_nothing_is_written(fresh, records_stub):
 def test_records_unreachable_is_a_gateway_problem(tmp_path):
     from tests.simkit import start_system
 
-    running = start_system("intelligence", tmp_path, population=0, load_population=False,
-                           peers={"records": "http://127.0.0.1:9"}, peer_timeout=1.0)
+    running = start_system(
+        "intelligence",
+        tmp_path,
+        population=0,
+        load_population=False,
+        peers={"records": "http://127.0.0.1:9"},
+        peer_timeout=1.0,
+    )
     try:
         r = submit(running, new_report([str(uuid.uuid4())]))
         assert r.status_code in (502, 503, 504) and r.json()["upstream"]["system"] == "records"
@@ -139,8 +185,15 @@ def test_records_unreachable_is_a_gateway_problem(tmp_path):
 
 
 def test_locations_postcodes_are_canonical_or_refused(fresh):
-    r = submit(fresh, new_report(locations=[{"line1": "Junction 3", "town": "Leeds"},
-                                            {"line1": "Field", "town": "Otley", "postcode": "not a code"}]))
+    r = submit(
+        fresh,
+        new_report(
+            locations=[
+                {"line1": "Junction 3", "town": "Leeds"},
+                {"line1": "Field", "town": "Otley", "postcode": "not a code"},
+            ]
+        ),
+    )
     assert r.status_code == 400 and r.json()["rule"] == "LOC-postcode"
     r = submit(fresh, new_report(locations=[{"line1": "Junction 3", "town": "Leeds", "postcode": None}]))
     assert r.status_code == 201 and r.json()["locations"][0]["postcode"] is None
@@ -165,9 +218,11 @@ def test_input_the_schema_forbids_is_a_400(fresh):
 
 
 def test_lone_surrogates_are_refused_not_a_server_error(fresh):
-    raw = '{"source_type": "chis", "grading": {"source_evaluation": "1", "intelligence_assessment": "A", ' \
-          '"handling_code": "P"}, "classification": "OFFICIAL", "original_text": "bad \\ud800 text", ' \
-          '"sanitised_text": "ok"}'
+    raw = (
+        '{"source_type": "chis", "grading": {"source_evaluation": "1", "intelligence_assessment": "A", '
+        '"handling_code": "P"}, "classification": "OFFICIAL", "original_text": "bad \\ud800 text", '
+        '"sanitised_text": "ok"}'
+    )
     r = call(fresh, "POST", "/reports", WRITE, data=raw, headers={"Content-Type": "application/json"})
     assert r.status_code == 400
 
@@ -186,33 +241,41 @@ def test_patch_needs_if_match_and_keeps_every_version(fresh, records_stub):
     path = f"/reports/{rid}"
     r = call(fresh, "PATCH", path, WRITE, json={"sanitised_text": "Changed."})
     assert r.status_code == 428 and r.json()["rule"] == "INT-if-match"
-    r = call(fresh, "PATCH", path, WRITE, json={"sanitised_text": "Changed."}, headers={"If-Match": '"7"'})
+    r = call(fresh, "PATCH", path, WRITE, json={"sanitised_text": "Changed."}, headers={"If-Match": '"v7"'})
     assert r.status_code == 412 and r.json()["rule"] == "INT-if-match"
-    r = call(fresh, "PATCH", path, WRITE, json={"sanitised_text": "Changed."}, headers={"If-Match": '"1"'})
-    assert r.status_code == 200 and r.headers["ETag"] == '"2"'
+    r = call(fresh, "PATCH", path, WRITE, json={"sanitised_text": "Changed."}, headers={"If-Match": '"v1"'})
+    assert r.status_code == 200 and r.headers["ETag"] == '"v2"'
     assert r.json()["version"] == 2 and r.json()["text"] == "Changed."
-    assert r.json()["submitted_at"] == created["submitted_at"] and r.json()["reference"] == created["reference"]
+    assert (
+        r.json()["submitted_at"] == created["submitted_at"] and r.json()["reference"] == created["reference"]
+    )
     # The same change again alters nothing: no new version.
-    r = call(fresh, "PATCH", path, WRITE, json={"sanitised_text": "Changed."}, headers={"If-Match": '"2"'})
+    r = call(fresh, "PATCH", path, WRITE, json={"sanitised_text": "Changed."}, headers={"If-Match": '"v2"'})
     assert r.status_code == 200 and r.json()["version"] == 2
     # Stale ETag after a change.
-    r = call(fresh, "PATCH", path, WRITE, json={"sanitised_text": "Again."}, headers={"If-Match": '"1"'})
+    r = call(fresh, "PATCH", path, WRITE, json={"sanitised_text": "Again."}, headers={"If-Match": '"v1"'})
     assert r.status_code == 412
     versions = fresh.ctx.extras["tables"].versions
     with fresh.ctx.db.session() as s:
         kept = s.execute(versions.select().where(versions.c.report_id == rid)).all()
     assert [(v.version, v.snapshot["sanitised_text"]) for v in kept] == [(1, created["text"])]
     assert kept[0].snapshot["original_text"].startswith("Mrs Jones")
-    r = call(fresh, "PATCH", path, WRITE, json={}, headers={"If-Match": '"2"'})
+    r = call(fresh, "PATCH", path, WRITE, json={}, headers={"If-Match": '"v2"'})
     assert r.status_code == 400
-    r = call(fresh, "PATCH", f"/reports/{uuid.uuid4()}", WRITE, json={"sanitised_text": "x"},
-             headers={"If-Match": '"1"'})
+    r = call(
+        fresh,
+        "PATCH",
+        f"/reports/{uuid.uuid4()}",
+        WRITE,
+        json={"sanitised_text": "x"},
+        headers={"If-Match": '"v1"'},
+    )
     assert r.status_code == 404
 
 
 def test_patch_rules(fresh, records_stub):
     rid = submit(fresh, new_report()).json()["report_id"]
-    path, etag = f"/reports/{rid}", {"If-Match": '"1"'}
+    path, etag = f"/reports/{rid}", {"If-Match": '"v1"'}
     for field, value in (("original_text", "New original."), ("source_type", "chis")):
         r = call(fresh, "PATCH", path, WRITE, json={field: value}, headers=etag)
         assert r.status_code == 403 and r.json()["rule"] == "INT-restricted-field"
@@ -220,26 +283,57 @@ def test_patch_rules(fresh, records_stub):
     assert r.status_code == 403 and r.json()["rule"] == "INT-classification-scope"
     r = call(fresh, "PATCH", path, WRITE, json={"classification": "RESTRICTED"}, headers=etag)
     assert r.status_code == 422 and r.json()["rule"] == "CLS-gpms-retired"
-    r = call(fresh, "PATCH", path, WRITE, headers=etag,
-             json={"grading": {"scheme": "5x5x5", "source_evaluation": "A", "intelligence_assessment": "1",
-                               "handling_code": "1"}})
+    r = call(
+        fresh,
+        "PATCH",
+        path,
+        WRITE,
+        headers=etag,
+        json={
+            "grading": {
+                "scheme": "5x5x5",
+                "source_evaluation": "A",
+                "intelligence_assessment": "1",
+                "handling_code": "1",
+            }
+        },
+    )
     assert r.status_code == 422 and r.json()["rule"] == "GRD-scheme-legacy"
     r = call(fresh, "PATCH", path, WRITE, json={"review_date": "2000-01-01"}, headers=etag)
     assert r.status_code == 422 and r.json()["rule"] == "MOPI-review-date-past"
-    r = call(fresh, "PATCH", path, WRITE, json={"subjects": [{"nominal_id": str(uuid.uuid4()), "role": "subject"}]},
-             headers=etag)
+    r = call(
+        fresh,
+        "PATCH",
+        path,
+        WRITE,
+        json={"subjects": [{"nominal_id": str(uuid.uuid4()), "role": "subject"}]},
+        headers=etag,
+    )
     assert r.status_code == 422 and r.json()["rule"] == "INT-subject-unknown"
     assert call(fresh, "GET", path, READ).json()["version"] == 1  # nothing was written
 
     nid = nominal(records_stub)
-    r = call(fresh, "PATCH", path, f"{WRITE} {RESTRICTED}", headers=etag,
-             json={"original_text": "A new original.", "source_type": "chis", "classification": "SECRET",
-                   "subjects": [{"nominal_id": nid, "role": "associate"}], "organisations": [],
-                   "grading": {"source_evaluation": "1", "intelligence_assessment": "A", "handling_code": "P"}})
+    r = call(
+        fresh,
+        "PATCH",
+        path,
+        f"{WRITE} {RESTRICTED}",
+        headers=etag,
+        json={
+            "original_text": "A new original.",
+            "source_type": "chis",
+            "classification": "SECRET",
+            "subjects": [{"nominal_id": nid, "role": "associate"}],
+            "organisations": [],
+            "grading": {"source_evaluation": "1", "intelligence_assessment": "A", "handling_code": "P"},
+        },
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["text"] == "A new original." and body["source_type"] == "chis"
-    assert body["classification"] == "SECRET" and body["subjects"] == [{"nominal_id": nid, "role": "associate"}]
+    assert body["classification"] == "SECRET" and body["subjects"] == [
+        {"nominal_id": nid, "role": "associate"}
+    ]
     assert body["grading"]["handling_conditions"] is None and body["organisations"] == []
 
 
@@ -248,13 +342,31 @@ def test_historic_legacy_grading_is_kept_until_regraded(fresh):
     assert page["items"], "the population should hold historic 5x5x5 reports"
     report = page["items"][0]
     path = f"/reports/{report['report_id']}"
-    etag = {"If-Match": f'"{report["version"]}"'}
-    r = call(fresh, "PATCH", path, WRITE, json={"sanitised_text": "Reviewed and retained."}, headers=etag)
+    etag = {"If-Match": f'"v{report["version"]}"'}
+    # Sending the historic grading and marking back unchanged (read-modify-write) is not regrading.
+    r = call(
+        fresh,
+        "PATCH",
+        path,
+        WRITE,
+        headers=etag,
+        json={
+            "sanitised_text": "Reviewed and retained.",
+            "grading": report["grading"],
+            "classification": report["classification"],
+        },
+    )
     assert r.status_code == 200 and r.json()["grading"] == report["grading"]
     assert r.json()["classification"] == report["classification"]  # a legacy marking stays as it was
     etag = {"If-Match": r.headers["ETag"]}
-    r = call(fresh, "PATCH", path, WRITE, headers=etag,
-             json={"grading": {"source_evaluation": "2", "intelligence_assessment": "C", "handling_code": "P"}})
+    r = call(
+        fresh,
+        "PATCH",
+        path,
+        WRITE,
+        headers=etag,
+        json={"grading": {"source_evaluation": "2", "intelligence_assessment": "C", "handling_code": "P"}},
+    )
     assert r.status_code == 200 and r.json()["grading"]["scheme"] == "3x5x2"
 
 
@@ -281,8 +393,12 @@ def test_search_filters(fresh, records_stub):
     at = mine["submitted_at"].replace("+00:00", "Z")
     assert mine["report_id"] in ids(f"submitted_from={at}&limit=200")
     assert mine["report_id"] not in ids(f"submitted_to={at}&limit=200")
-    r = call(fresh, "GET", "/reports?submitted_from=2026-01-02T00:00:00Z&submitted_to=2026-01-01T00:00:00Z", h)
+    r = call(
+        fresh, "GET", "/reports?submitted_from=2026-01-02T00:00:00Z&submitted_to=2026-01-01T00:00:00Z", h
+    )
     assert r.status_code == 400
+    assert call(fresh, "GET", "/reports?submitted_from=0001-01-01T00:00:00%2B01:00", h).status_code == 400
+    assert call(fresh, "GET", "/reports?submitted_from=2026-13-01T00:00:00Z", h).status_code == 400
     assert call(fresh, "GET", "/reports?source_evaluation=9", h).status_code == 400
     assert call(fresh, "GET", "/reports?subject=nope", h).status_code == 400
 
@@ -307,3 +423,25 @@ def test_search_pages_in_submission_order(fresh):
     assert times == sorted(times)
     assert call(fresh, "GET", "/reports?cursor=WzFd", h).status_code == 400  # a forged cursor
     assert call(fresh, "GET", "/reports?cursor=!!", h).status_code == 400
+
+
+def test_patch_accepts_merge_patch_and_any_version(fresh):
+    rid = submit(fresh, new_report()).json()["report_id"]
+    r = call(
+        fresh,
+        "PATCH",
+        f"/reports/{rid}",
+        WRITE,
+        data='{"sanitised_text": "Merge-patched."}',
+        headers={"If-Match": "*", "Content-Type": "application/merge-patch+json"},
+    )
+    assert r.status_code == 200 and r.json()["text"] == "Merge-patched." and r.headers["ETag"] == '"v2"'
+    r = call(
+        fresh,
+        "PATCH",
+        f"/reports/{rid}",
+        WRITE,
+        data='{"sanitised_text": "x"}',
+        headers={"If-Match": '"v2"', "Content-Type": "text/plain"},
+    )
+    assert r.status_code == 415

@@ -34,8 +34,13 @@ def records_call(records: RunningSim, method: str, path: str, scopes: str, **kw:
 
 
 def new_nominal(records: RunningSim, surname: str) -> str:
-    body = {"surname": surname, "forenames": ["Alex"], "sex": "unknown", "date_of_birth": "1990-04-01",
-            "address": {"line1": "1 High Street", "town": "Leeds", "postcode": "LS1 1AA"}}
+    body = {
+        "surname": surname,
+        "forenames": ["Alex"],
+        "sex": "unknown",
+        "date_of_birth": "1990-04-01",
+        "address": {"line1": "1 High Street", "town": "Leeds", "postcode": "LS1 1AA"},
+    }
     r = records_call(records, "POST", "/nominals", "records:write", json=body)
     assert r.status_code == 201, r.text
     return r.json()["nominal_id"]
@@ -54,8 +59,9 @@ def test_subjects_are_checked_in_the_real_records_system(pair):
 def test_a_merged_nominal_is_stored_as_its_survivor(pair):
     intel, records = pair
     survivor, duplicate = new_nominal(records, "Mergeperson"), new_nominal(records, "Mergeperson")
-    r = records_call(records, "POST", f"/nominals/{survivor}/merges", "records:write",
-                     json={"duplicate_id": duplicate})
+    r = records_call(
+        records, "POST", f"/nominals/{survivor}/merges", "records:write", json={"duplicate_id": duplicate}
+    )
     assert r.status_code == 200, r.text
     r = submit(intel, new_report([duplicate]))
     assert r.status_code == 201 and r.json()["subjects"][0]["nominal_id"] == survivor
@@ -70,7 +76,9 @@ def test_records_shows_the_indicator_from_intelligence(pair):
         assert r.status_code == 200, r.text
         assert r.json()["intelligence_held"] is expected
         assert set(r.json()) <= {"nominal_id", "intelligence_held", "checked_at"}
-    asked = call(intel, "GET", "/audit", "intelligence:audit", params={"operation": "indicator"}).json()["items"]
+    asked = call(intel, "GET", "/audit", "intelligence:audit", params={"operation": "indicator"}).json()[
+        "items"
+    ]
     assert {a["nominal_id"] for a in asked} >= {held, clear}
     assert {a["client_id"] for a in asked} == {"records-system"}
     assert call(intel, "GET", f"/nominals/{held}/indicator", INDICATOR).json()["intelligence_held"] is True

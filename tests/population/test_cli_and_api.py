@@ -37,12 +37,26 @@ def same_files(a: Path, b: Path) -> bool:
     return not mismatch and not errors and len(match) == len(names)
 
 
-def test_cli_is_deterministic_and_seed_sensitive(tmp_path: Path):
+def _cli_ok(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Run the CLI in-process; it must exit 0. Returns standard output."""
+    from harness.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(list(args))
+    captured = capsys.readouterr()
+    assert exc.value.code == 0, captured.err
+    return captured.out
+
+
+def test_cli_is_deterministic_and_seed_sensitive(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
-    for out, seed in ((a, "7"), (b, "7"), (c, "8")):
-        r = run("generate", "--seed", seed, "--population", "2000", "--out", str(out))
-        assert r.returncode == 0, r.stderr
-        assert "nominals" in r.stdout and "custody_records" in r.stdout
+    # Once through the installed entry point in a fresh process, twice in-process.
+    r = run("generate", "--seed", "7", "--population", "2000", "--out", str(a))
+    assert r.returncode == 0, r.stderr
+    assert "nominals" in r.stdout and "custody_records" in r.stdout
+    for out, seed in ((b, "7"), (c, "8")):
+        stdout = _cli_ok(capsys, "generate", "--seed", seed, "--population", "2000", "--out", str(out))
+        assert "intelligence_reports" in stdout
     assert same_files(a, b)
     for kind in KINDS[:-1]:
         assert (a / f"{kind}.jsonl").read_bytes() != (c / f"{kind}.jsonl").read_bytes(), kind
@@ -92,11 +106,23 @@ def test_stream_equals_files_and_defect_rate_changes_output(tmp_path: Path):
 
 
 def test_parallel_workers_write_identical_bytes(tmp_path: Path):
-    spec = PopulationSpec(seed=4, people=11_000)  # three shards
+    spec = PopulationSpec(seed=4, people=10_001)  # three shards, the last with one person
     one = write_population(spec, tmp_path / "one", workers=1)
     two = write_population(spec, tmp_path / "two", workers=2)
     assert one == two
     assert same_files(tmp_path / "one", tmp_path / "two")
+    # Shards number within disjoint ranges: identifiers stay unique across shard boundaries.
+    nominals = list(read_records(tmp_path / "one", "nominals"))
+    for key in ("nominal_id", "pnc_id", "cro_number"):
+        values = [n[key] for n in nominals if n[key]]
+        assert len(values) == len(set(values)), key
+    for kind, key in (
+        ("occurrences", "reference"),
+        ("custody_records", "custody_number"),
+        ("intelligence_reports", "reference"),
+    ):
+        values = [r[key] for r in read_records(tmp_path / "one", kind)]
+        assert len(values) == len(set(values)), kind
 
 
 def test_progress_reports_people(tmp_path: Path):

@@ -1,0 +1,37 @@
+"""100,000 people in under a minute, still coherent (slow: run with -m slow)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from simulators.domain import identifiers as ids
+from simulators.population import PopulationSpec, read_records, write_population
+
+
+@pytest.mark.slow
+def test_hundred_thousand_people_under_a_minute(tmp_path: Path):
+    started = time.perf_counter()
+    manifest = write_population(PopulationSpec(seed=100, people=100_000), tmp_path)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 60, f"100k people took {elapsed:.1f} s"
+    assert manifest["counts"]["nominals"] >= 100_000
+
+    nominal_ids: set[str] = set()
+    pncs: set[str] = set()
+    for n in read_records(tmp_path, "nominals"):
+        nominal_ids.add(n["nominal_id"])
+        if n["pnc_id"]:
+            assert ids.is_valid_pnc_id(n["pnc_id"]) and n["pnc_id"] not in pncs
+            pncs.add(n["pnc_id"])
+        if n["cro_number"]:
+            assert ids.is_valid_cro_number(n["cro_number"])
+    assert len(nominal_ids) == manifest["counts"]["nominals"]
+    for o in read_records(tmp_path, "occurrences"):
+        assert all(ln["nominal_id"] in nominal_ids for ln in o["links"])
+    for c in read_records(tmp_path, "custody_records"):
+        assert c["nominal_id"] in nominal_ids and c["pnc_id"] in pncs
+    for r in read_records(tmp_path, "intelligence_reports"):
+        assert all(s["nominal_id"] in nominal_ids for s in r["subjects"])
