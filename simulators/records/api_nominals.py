@@ -23,8 +23,13 @@ REQUIRED = ("surname", "forenames", "sex")
 
 
 def _created_event(doc: dict[str, Any], version: int) -> dict[str, Any]:
-    return {"pnc_id": doc.get("pnc_id"), "surname": doc["surname"], "forenames": doc["forenames"],
-            "date_of_birth": doc.get("date_of_birth"), "version": version}
+    return {
+        "pnc_id": doc.get("pnc_id"),
+        "surname": doc["surname"],
+        "forenames": doc["forenames"],
+        "date_of_birth": doc.get("date_of_birth"),
+        "version": version,
+    }
 
 
 def _respond(body: dict[str, Any], status: int = 200, **headers: str):  # type: ignore[no-untyped-def]
@@ -58,8 +63,17 @@ def create_nominal():  # type: ignore[no-untyped-def]
     nominal_id = str(uuid.uuid4())
     with sim().db.transaction() as s:
         nominals.check_identifiers_unique(s, t, doc, exclude=None)
-        s.execute(t.nominals.insert().values(nominal_id=nominal_id, **nominals.row_values(doc), merged_ids=[],
-                                             merged_into=None, version=1, created_at=at, updated_at=at))
+        s.execute(
+            t.nominals.insert().values(
+                nominal_id=nominal_id,
+                **nominals.row_values(doc),
+                merged_ids=[],
+                merged_into=None,
+                version=1,
+                created_at=at,
+                updated_at=at,
+            )
+        )
         nominals.rebuild_name_keys(s, t, nominal_id, doc)
         emit(s, "nominal.created", "nominal", nominal_id, _created_event(doc, 1))
         row = nominals.get_row(s, t, nominal_id)
@@ -76,8 +90,12 @@ def get_nominal(nominal_id: str):  # type: ignore[no-untyped-def]
 def _refuse_merged(s: Any, row: Any) -> None:
     if row.merged_into:
         survivor = nominals.resolve(s, rt(), row.nominal_id)[0].nominal_id
-        raise Problem("conflict", f"Nominal {row.nominal_id} was merged into {survivor}; change that record.",
-                      rule="RMS-MRG-008", survivor_id=survivor)
+        raise Problem(
+            "conflict",
+            f"Nominal {row.nominal_id} was merged into {survivor}; change that record.",
+            rule="RMS-MRG-008",
+            survivor_id=survivor,
+        )
 
 
 @bp.patch("/nominals/<nominal_id>")
@@ -94,8 +112,12 @@ def update_nominal(nominal_id: str):  # type: ignore[no-untyped-def]
         patched = merge_patch(nominals.editable_view(row), patch)
         missing = [f for f in REQUIRED if f not in patched]
         if missing:
-            raise Problem("validation-error", f"{', '.join(missing)} may not be removed.", rule="RMS-NOM-001",
-                          errors=[{"field": f, "message": "required; may not be null"} for f in missing])
+            raise Problem(
+                "validation-error",
+                f"{', '.join(missing)} may not be removed.",
+                rule="RMS-NOM-001",
+                errors=[{"field": f, "message": "required; may not be null"} for f in missing],
+            )
         doc = clean_nominal(patched, day, fields=set(patch))
         before = nominals.row_values(nominals.editable_view(row))
         after = nominals.row_values(doc)
@@ -105,11 +127,17 @@ def update_nominal(nominal_id: str):  # type: ignore[no-untyped-def]
         if "pnc_id" in changed or "cro_number" in changed:
             nominals.check_identifiers_unique(s, t, doc, exclude=nominal_id)
         n = t.nominals
-        result = s.execute(n.update().where(n.c.nominal_id == nominal_id, n.c.version == row.version).values(
-            **after, version=row.version + 1, updated_at=at))
+        result = s.execute(
+            n.update()
+            .where(n.c.nominal_id == nominal_id, n.c.version == row.version)
+            .values(**after, version=row.version + 1, updated_at=at)
+        )
         if result.rowcount != 1:
-            raise Problem("precondition-failed", "The nominal changed while this change was applied; read it again.",
-                          rule="RMS-HTTP-412")
+            raise Problem(
+                "precondition-failed",
+                "The nominal changed while this change was applied; read it again.",
+                rule="RMS-HTTP-412",
+            )
         nominals.rebuild_name_keys(s, t, nominal_id, doc)
         emit(s, "nominal.updated", "nominal", nominal_id, {"version": row.version + 1, "changed": changed})
         row = nominals.get_row(s, t, nominal_id)
@@ -123,7 +151,14 @@ def merge_nominals(nominal_id: str):  # type: ignore[no-untyped-def]
     at = now()
     with sim().db.transaction() as s:
         row, data = merge.merge_nominals(
-            s, t, nominal_id, body["duplicate_id"], reason=body.get("reason"), client_id=principal().client_id,
-            at=at, if_match=lambda version: check_if_match(version, required=False))
+            s,
+            t,
+            nominal_id,
+            body["duplicate_id"],
+            reason=body.get("reason"),
+            client_id=principal().client_id,
+            at=at,
+            if_match=lambda version: check_if_match(version, required=False),
+        )
         emit(s, "nominal.merged", "nominal", nominal_id, data)
     return _respond(nominals.nominal_body(row))

@@ -42,8 +42,11 @@ def list_occurrences():  # type: ignore[no-untyped-def]
     with sim().db.session() as s:
         if args.get("nominal_id"):
             nominal_id = nominals.resolve_id(s, t, args["nominal_id"]) or args["nominal_id"]
-            stmt = stmt.where(o.c.occurrence_id.in_(
-                select(t.links.c.occurrence_id).where(t.links.c.nominal_id == nominal_id)))
+            stmt = stmt.where(
+                o.c.occurrence_id.in_(
+                    select(t.links.c.occurrence_id).where(t.links.c.nominal_id == nominal_id)
+                )
+            )
         if args.get("type"):
             stmt = stmt.where(o.c.type == args["type"])
         if args.get("status"):
@@ -72,17 +75,40 @@ def create_occurrence():  # type: ignore[no-untyped-def]
         try:
             with sim().db.transaction() as s:
                 reference = occurrences.next_reference(s, t, times["reported_at"].year)  # type: ignore[union-attr]
-                s.execute(t.occurrences.insert().values(
-                    occurrence_id=occurrence_id, reference=reference, type=kind, classification_code=code,
-                    classification_title=title, summary=body.get("summary"), location=location, status=status,
-                    outcome_code=outcome[0] if outcome else None, outcome_title=outcome[1] if outcome else None,
-                    version=1, created_at=at, updated_at=at, **times))
+                s.execute(
+                    t.occurrences.insert().values(
+                        occurrence_id=occurrence_id,
+                        reference=reference,
+                        type=kind,
+                        classification_code=code,
+                        classification_title=title,
+                        summary=body.get("summary"),
+                        location=location,
+                        status=status,
+                        outcome_code=outcome[0] if outcome else None,
+                        outcome_title=outcome[1] if outcome else None,
+                        version=1,
+                        created_at=at,
+                        updated_at=at,
+                        **times,
+                    )
+                )
                 row = occurrences.get_row(s, t, occurrence_id)
                 for i, link in enumerate(body.get("links") or []):
                     links.add_link(s, t, row, link, at, field=f"links.{i}.nominal_id")
-                emit(s, "occurrence.created", "occurrence", occurrence_id,
-                     {"reference": reference, "type": kind, "classification_code": code, "status": status,
-                      "version": 1})
+                emit(
+                    s,
+                    "occurrence.created",
+                    "occurrence",
+                    occurrence_id,
+                    {
+                        "reference": reference,
+                        "type": kind,
+                        "classification_code": code,
+                        "status": status,
+                        "version": 1,
+                    },
+                )
             break
         except IntegrityError:  # two creates took the same reference: take the next one
             if attempt == REFERENCE_ATTEMPTS - 1:
@@ -110,35 +136,62 @@ def update_occurrence(occurrence_id: str):  # type: ignore[no-untyped-def]
         if "summary" in patch:
             values["summary"] = patch["summary"]
         if {"occurred_from", "occurred_to"} & set(patch):
-            times = occurrences.parse_times({k: v for k, v in patch.items() if k.startswith("occurred_")}, at, row)
+            times = occurrences.parse_times(
+                {k: v for k, v in patch.items() if k.startswith("occurred_")}, at, row
+            )
             values.update(occurred_from=times["occurred_from"], occurred_to=times["occurred_to"])
         if "location" in patch:
             current = dict(row.location or {})
             merged = merge_patch(current, patch["location"]) if patch["location"] is not None else None
             if merged is not None and (not merged.get("line1") or not merged.get("town")):
-                raise Problem("validation-error", "A location needs line1 and town.", rule="RMS-VAL-001",
-                              errors=[{"field": "location", "message": "line1 and town are required"}])
+                raise Problem(
+                    "validation-error",
+                    "A location needs line1 and town.",
+                    rule="RMS-VAL-001",
+                    errors=[{"field": "location", "message": "line1 and town are required"}],
+                )
             values["location"] = occurrences.clean_location(merged)
         if "outcome" in patch:
             outcome = occurrences.outcome(patch["outcome"]["code"]) if patch["outcome"] else None
-            values.update(outcome_code=outcome[0] if outcome else None, outcome_title=outcome[1] if outcome else None)
+            values.update(
+                outcome_code=outcome[0] if outcome else None, outcome_title=outcome[1] if outcome else None
+            )
         if "status" in patch:
             values["status"] = patch["status"]
-        occurrences.check_state(row.type, values.get("status", row.status),
-                                values.get("outcome_code", row.outcome_code))
-        changed = sorted(k for k, v in values.items() if getattr(row, k) != v and not (
-            k.startswith("occurred_") and v is not None and getattr(row, k) is not None
-            and utc(getattr(row, k)) == v))
+        occurrences.check_state(
+            row.type, values.get("status", row.status), values.get("outcome_code", row.outcome_code)
+        )
+        changed = sorted(
+            k
+            for k, v in values.items()
+            if getattr(row, k) != v
+            and not (
+                k.startswith("occurred_")
+                and v is not None
+                and getattr(row, k) is not None
+                and utc(getattr(row, k)) == v
+            )
+        )
         if changed:
             o = t.occurrences
-            result = s.execute(o.update().where(o.c.occurrence_id == occurrence_id, o.c.version == row.version)
-                               .values(**values, version=row.version + 1, updated_at=at))
+            result = s.execute(
+                o.update()
+                .where(o.c.occurrence_id == occurrence_id, o.c.version == row.version)
+                .values(**values, version=row.version + 1, updated_at=at)
+            )
             if result.rowcount != 1:
-                raise Problem("precondition-failed", "The occurrence changed meanwhile; read it again.",
-                              rule="RMS-HTTP-412")
-            emit(s, "occurrence.updated", "occurrence", occurrence_id,
-                 {"version": row.version + 1, "changed": changed,
-                  "status": values.get("status", row.status)})
+                raise Problem(
+                    "precondition-failed",
+                    "The occurrence changed meanwhile; read it again.",
+                    rule="RMS-HTTP-412",
+                )
+            emit(
+                s,
+                "occurrence.updated",
+                "occurrence",
+                occurrence_id,
+                {"version": row.version + 1, "changed": changed, "status": values.get("status", row.status)},
+            )
     return _respond(_one(occurrence_id))
 
 
@@ -170,11 +223,24 @@ def add_link(occurrence_id: str):  # type: ignore[no-untyped-def]
         out = links.link_bodies(s, t, [link])[0]
         if created:
             o = t.occurrences
-            s.execute(o.update().where(o.c.occurrence_id == occurrence_id).values(
-                version=row.version + 1, updated_at=at))
-            emit(s, "occurrence.link_added", "occurrence", occurrence_id,
-                 {"link_id": out["link_id"], "entity_type": out["entity_type"], "nominal_id": out["nominal_id"],
-                  "role": out["role"], "version": row.version + 1})
+            s.execute(
+                o.update()
+                .where(o.c.occurrence_id == occurrence_id)
+                .values(version=row.version + 1, updated_at=at)
+            )
+            emit(
+                s,
+                "occurrence.link_added",
+                "occurrence",
+                occurrence_id,
+                {
+                    "link_id": out["link_id"],
+                    "entity_type": out["entity_type"],
+                    "nominal_id": out["nominal_id"],
+                    "role": out["role"],
+                    "version": row.version + 1,
+                },
+            )
     return json_response(out, 201 if created else 200)
 
 

@@ -61,8 +61,11 @@ def custody_history(nominal_id: str):  # type: ignore[no-untyped-def]
     if cursor:
         offset = decode_cursor(cursor)
         if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-            raise Problem("validation-error", "The cursor is not one this system issued; start again without it.",
-                          errors=[{"field": "query.cursor", "message": "not a valid cursor"}])
+            raise Problem(
+                "validation-error",
+                "The cursor is not one this system issued; start again without it.",
+                errors=[{"field": "query.cursor", "message": "not a valid cursor"}],
+            )
     client = peer("custody")
     records: dict[str, dict[str, Any]] = {}
     try:
@@ -73,7 +76,7 @@ def custody_history(nominal_id: str):  # type: ignore[no-untyped-def]
     except UpstreamError as exc:
         raise exc.as_problem("read the custody history from the custody system") from exc
     ordered = sorted(records.values(), key=lambda r: (_arrival(r), r["custody_id"]), reverse=True)
-    items = ordered[offset:offset + limit]
+    items = ordered[offset : offset + limit]
     next_cursor = encode_cursor(offset + limit) if offset + limit < len(ordered) else None
     body = page_body(items, Page(items, next_cursor, limit))
     return json_response({**body, "nominal_id": survivor})

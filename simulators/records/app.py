@@ -22,8 +22,12 @@ def create_app(config: SimConfig | None = None) -> Flask:
     return create_simulator_app(
         config,
         metadata=tables.metadata,
-        blueprints=[nominals_bp, occurrences_bp, peers_bp,
-                    events_blueprint({"nominal": "/nominals/{id}", "occurrence": "/occurrences/{id}"})],
+        blueprints=[
+            nominals_bp,
+            occurrences_bp,
+            peers_bp,
+            events_blueprint({"nominal": "/nominals/{id}", "occurrence": "/occurrences/{id}"}),
+        ],
         loader=load_population,
         extras={TABLES_KEY: tables},
     )

@@ -44,9 +44,17 @@ def instant(value: str, field: str, *, not_after: datetime | None = None) -> dat
     try:
         parsed = parse_instant(value)
     except (ValueError, OverflowError) as exc:
-        raise Problem("validation-error", f"{field} is not an ISO 8601 instant with offset.", rule="RMS-DAT-001",
-                      errors=[{"field": field, "message": str(exc)}]) from exc
+        raise Problem(
+            "validation-error",
+            f"{field} is not an ISO 8601 instant with offset.",
+            rule="RMS-DAT-001",
+            errors=[{"field": field, "message": str(exc)}],
+        ) from exc
     if not_after is not None and parsed > not_after:
-        raise Problem("validation-error", f"{field} {value} is in the future.", rule="RMS-DAT-002",
-                      errors=[{"field": field, "message": "may not be in the future"}])
+        raise Problem(
+            "validation-error",
+            f"{field} {value} is in the future.",
+            rule="RMS-DAT-002",
+            errors=[{"field": field, "message": "may not be in the future"}],
+        )
     return parsed

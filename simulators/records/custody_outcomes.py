@@ -40,7 +40,9 @@ def strength(code: str | None) -> int:
     return 1
 
 
-def implied_outcome(kind: str, outcome: dict[str, Any], date_of_birth: str | None, decided: datetime) -> str | None:
+def implied_outcome(
+    kind: str, outcome: dict[str, Any], date_of_birth: str | None, decided: datetime
+) -> str | None:
     if kind != "crime":
         return None
     t = outcome["type"]
@@ -62,40 +64,67 @@ def _stored_outcome(body: dict[str, Any], decided: datetime) -> dict[str, Any]:
         "type": o["type"],
         "decided_at": isoformat(decided),
         "detail": o.get("detail"),
-        "charges": [{"cjs_code": c["cjs_code"], "title": c.get("title") or codelists.CJS_OFFENCES.get(c["cjs_code"])}
-                    for c in o.get("charges") or []],
+        "charges": [
+            {"cjs_code": c["cjs_code"], "title": c.get("title") or codelists.CJS_OFFENCES.get(c["cjs_code"])}
+            for c in o.get("charges") or []
+        ],
         "crime_outcome_code": o.get("crime_outcome_code"),
     }
 
 
-def record(s: Session, t: RecordsTables, occurrence: Any, body: dict[str, Any], now: datetime) -> tuple[dict, bool]:
+def record(
+    s: Session, t: RecordsTables, occurrence: Any, body: dict[str, Any], now: datetime
+) -> tuple[dict, bool]:
     """Record one custody outcome; returns (body, created). Raises, writing nothing, on a broken rule."""
     co = t.custody_outcomes
     decided = instant(body["outcome"]["decided_at"], "outcome.decided_at", not_after=now)
     stored = _stored_outcome(body, decided)
-    existing = s.execute(select(co).where(co.c.occurrence_id == occurrence.occurrence_id,
-                                          co.c.custody_id == body["custody_id"])).first()
+    existing = s.execute(
+        select(co).where(
+            co.c.occurrence_id == occurrence.occurrence_id, co.c.custody_id == body["custody_id"]
+        )
+    ).first()
     nominal_id = nominals.resolve_id(s, t, body["nominal_id"])
     if existing is not None:
-        same = (existing.custody_number == body["custody_number"] and existing.outcome == stored
-                and existing.nominal_id == nominal_id)
+        same = (
+            existing.custody_number == body["custody_number"]
+            and existing.outcome == stored
+            and existing.nominal_id == nominal_id
+        )
         if same:
             return custody_outcome_body(existing), False
-        raise Problem("conflict", f"Custody record {body['custody_id']} already has a different outcome recorded on "
-                      f"{occurrence.reference}.", rule="RMS-CUS-002",
-                      existing=custody_outcome_body(existing))
+        raise Problem(
+            "conflict",
+            f"Custody record {body['custody_id']} already has a different outcome recorded on "
+            f"{occurrence.reference}.",
+            rule="RMS-CUS-002",
+            existing=custody_outcome_body(existing),
+        )
     if nominal_id is None:
-        raise Problem("business-rule", f"No nominal {body['nominal_id']}.", rule="RMS-CUS-001",
-                      errors=[{"field": "nominal_id", "message": "no such nominal"}])
+        raise Problem(
+            "business-rule",
+            f"No nominal {body['nominal_id']}.",
+            rule="RMS-CUS-001",
+            errors=[{"field": "nominal_id", "message": "no such nominal"}],
+        )
     o = body["outcome"]
     if decided < utc(occurrence.occurred_from):
-        raise Problem("business-rule", f"The decision ({o['decided_at']}) is before occurrence {occurrence.reference} "
-                      "happened.", rule="RMS-CUS-003")
+        raise Problem(
+            "business-rule",
+            f"The decision ({o['decided_at']}) is before occurrence {occurrence.reference} happened.",
+            rule="RMS-CUS-003",
+        )
     if o["type"] == "charged" and not o.get("charges"):
-        raise Problem("business-rule", "A charge needs at least one charged offence (charges).", rule="RMS-CUS-004",
-                      errors=[{"field": "outcome.charges", "message": "required when type is charged"}])
+        raise Problem(
+            "business-rule",
+            "A charge needs at least one charged offence (charges).",
+            rule="RMS-CUS-004",
+            errors=[{"field": "outcome.charges", "message": "required when type is charged"}],
+        )
     if o.get("crime_outcome_code") and o["type"] != "no_further_action":
-        raise Problem("business-rule", "crime_outcome_code may only accompany no_further_action.", rule="RMS-CUS-005")
+        raise Problem(
+            "business-rule", "crime_outcome_code may only accompany no_further_action.", rule="RMS-CUS-005"
+        )
 
     # The detainee's link: an existing suspect/offender link, else a new one.
     roles = person_roles(s, t, occurrence.occurrence_id, nominal_id)
@@ -111,30 +140,64 @@ def record(s: Session, t: RecordsTables, occurrence: Any, body: dict[str, Any], 
         link_row, link_created = add_link(s, t, occurrence, {"nominal_id": nominal_id, "role": role}, now)
         link_id = link_row.link_id
         if link_created:
-            emit(s, "occurrence.link_added", "occurrence", occurrence.occurrence_id,
-                 {"link_id": link_id, "entity_type": "person", "nominal_id": nominal_id, "role": role})
+            emit(
+                s,
+                "occurrence.link_added",
+                "occurrence",
+                occurrence.occurrence_id,
+                {"link_id": link_id, "entity_type": "person", "nominal_id": nominal_id, "role": role},
+            )
 
     nominal = nominals.get_row(s, t, nominal_id)
     implied = implied_outcome(occurrence.type, o, nominal.date_of_birth, decided)
     new_code, new_status = occurrence.outcome_code, occurrence.status
     if implied and strength(implied) > strength(occurrence.outcome_code):
         new_code, new_status = implied, "closed"
-    elif not implied and o["type"] in ("bailed", "released_under_investigation") and occurrence.status == "open":
+    elif (
+        not implied
+        and o["type"] in ("bailed", "released_under_investigation")
+        and occurrence.status == "open"
+    ):
         new_status = "under_investigation"
     changed = (new_code, new_status) != (occurrence.outcome_code, occurrence.status) or link_created
     if changed:
         oc = t.occurrences
-        s.execute(oc.update().where(oc.c.occurrence_id == occurrence.occurrence_id).values(
-            outcome_code=new_code, outcome_title=codelists.OUTCOMES.get(new_code) if new_code else None,
-            status=new_status, version=occurrence.version + 1, updated_at=now))
-    row = {"custody_outcome_id": str(uuid.uuid4()), "occurrence_id": occurrence.occurrence_id,
-           "custody_id": body["custody_id"], "custody_number": body["custody_number"], "nominal_id": nominal_id,
-           "outcome": stored, "crime_outcome_code": implied, "occurrence_status": new_status, "link_id": link_id,
-           "recorded_at": now}
+        s.execute(
+            oc.update()
+            .where(oc.c.occurrence_id == occurrence.occurrence_id)
+            .values(
+                outcome_code=new_code,
+                outcome_title=codelists.OUTCOMES.get(new_code) if new_code else None,
+                status=new_status,
+                version=occurrence.version + 1,
+                updated_at=now,
+            )
+        )
+    row = {
+        "custody_outcome_id": str(uuid.uuid4()),
+        "occurrence_id": occurrence.occurrence_id,
+        "custody_id": body["custody_id"],
+        "custody_number": body["custody_number"],
+        "nominal_id": nominal_id,
+        "outcome": stored,
+        "crime_outcome_code": implied,
+        "occurrence_status": new_status,
+        "link_id": link_id,
+        "recorded_at": now,
+    }
     s.execute(co.insert().values(**row))
-    emit(s, "occurrence.custody_outcome_recorded", "occurrence", occurrence.occurrence_id,
-         {"custody_id": body["custody_id"], "nominal_id": nominal_id, "outcome_type": o["type"],
-          "crime_outcome_code": implied, "status": new_status})
+    emit(
+        s,
+        "occurrence.custody_outcome_recorded",
+        "occurrence",
+        occurrence.occurrence_id,
+        {
+            "custody_id": body["custody_id"],
+            "nominal_id": nominal_id,
+            "outcome_type": o["type"],
+            "crime_outcome_code": implied,
+            "status": new_status,
+        },
+    )
     saved = s.execute(select(co).where(co.c.custody_outcome_id == row["custody_outcome_id"])).first()
     return custody_outcome_body(saved), True
-

@@ -36,18 +36,30 @@ def check_partial_date(value: str, field: str, today: date, *, is_birth: bool = 
     try:
         first = earliest_day(value)
     except ValueError as exc:
-        raise Problem("validation-error", f"{field} {value!r} is not a real date.", rule="RMS-DAT-001",
-                      errors=[{"field": field, "message": str(exc)}]) from exc
+        raise Problem(
+            "validation-error",
+            f"{field} {value!r} is not a real date.",
+            rule="RMS-DAT-001",
+            errors=[{"field": field, "message": str(exc)}],
+        ) from exc
     if first > today:
-        raise Problem("validation-error", f"{field} {value} is in the future.", rule="RMS-DAT-002",
-                      errors=[{"field": field, "message": "may not be in the future"}])
+        raise Problem(
+            "validation-error",
+            f"{field} {value} is in the future.",
+            rule="RMS-DAT-002",
+            errors=[{"field": field, "message": "may not be in the future"}],
+        )
     if is_birth and first.year < EARLIEST_YEAR:
-        raise Problem("validation-error", f"{field} {value} is before {EARLIEST_YEAR}.", rule="RMS-DAT-003",
-                      errors=[{"field": field, "message": f"must be {EARLIEST_YEAR} or later"}])
+        raise Problem(
+            "validation-error",
+            f"{field} {value} is before {EARLIEST_YEAR}.",
+            rule="RMS-DAT-003",
+            errors=[{"field": field, "message": f"must be {EARLIEST_YEAR} or later"}],
+        )
 
 
 def compatible(stored: str | None, query: str) -> str | None:
-    """"exact" when equal, "partial" when one is a prefix of the other, else None."""
+    """ "exact" when equal, "partial" when one is a prefix of the other, else None."""
     if not stored:
         return None
     if stored == query:

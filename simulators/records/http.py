@@ -20,17 +20,22 @@ def check_if_match(version: int, *, required: bool) -> None:
     header = request.headers.get("If-Match")
     if header is None or not header.strip():
         if required:
-            raise Problem("precondition-required",
-                          "Send If-Match with the ETag from your last read, so a concurrent change is not lost.",
-                          rule="RMS-HTTP-428")
+            raise Problem(
+                "precondition-required",
+                "Send If-Match with the ETag from your last read, so a concurrent change is not lost.",
+                rule="RMS-HTTP-428",
+            )
         return
     tags = [t.strip() for t in header.split(",")]
     if "*" in tags or etag(version) in tags:
         return
-    raise Problem("precondition-failed",
-                  f"The resource changed since you read it: If-Match {header} is not the current ETag {etag(version)}. "
-                  "Read it again and reapply your change.",
-                  rule="RMS-HTTP-412", current_etag=etag(version))
+    raise Problem(
+        "precondition-failed",
+        f"The resource changed since you read it: If-Match {header} is not the current ETag {etag(version)}. "
+        "Read it again and reapply your change.",
+        rule="RMS-HTTP-412",
+        current_etag=etag(version),
+    )
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

@@ -44,8 +44,9 @@ class FieldErrors:
     def raise_if_any(self, what: str) -> None:
         if self.errors:
             summary = "; ".join(f"{e['field']}: {e['message']}" for e in self.errors[:5])
-            raise Problem("validation-error", f"The {what} is not valid: {summary}", rule=self.rule,
-                          errors=self.errors)
+            raise Problem(
+                "validation-error", f"The {what} is not valid: {summary}", rule=self.rule, errors=self.errors
+            )
 
 
 def clean_name(value: str, field: str, errs: FieldErrors) -> str:
@@ -53,7 +54,9 @@ def clean_name(value: str, field: str, errs: FieldErrors) -> str:
     name = _SPACES.sub(" ", value).strip()
     bad = [c for c in name if not (c.isalpha() or unicodedata.combining(c) or c in NAME_PUNCTUATION)]
     if bad or not any(c.isalpha() for c in name):
-        errs.add(field, "use letters, spaces, hyphens and apostrophes, with at least one letter", "RMS-NAM-001")
+        errs.add(
+            field, "use letters, spaces, hyphens and apostrophes, with at least one letter", "RMS-NAM-001"
+        )
     return name
 
 
@@ -82,8 +85,10 @@ def clean_postcode(value: str, field: str, errs: FieldErrors) -> str:
 
 
 def clean_address(addr: dict[str, Any], errs: FieldErrors, field: str = "address") -> dict[str, Any]:
-    out = {k: (addr.get(k).strip() if isinstance(addr.get(k), str) else None)
-           for k in ("line1", "line2", "town", "county")}
+    out = {
+        k: (addr.get(k).strip() if isinstance(addr.get(k), str) else None)
+        for k in ("line1", "line2", "town", "county")
+    }
     for key in ("line1", "town"):
         if not out[key]:
             errs.add(f"{field}.{key}", "is required and may not be blank", "RMS-VAL-001")
@@ -99,9 +104,12 @@ def clean_markers(markers: list[dict[str, Any]], today: date, errs: FieldErrors)
             errs.add(f"warning_markers.{i}.code", f"marker {code} is given twice", "RMS-NOM-004")
         seen.add(code)
         added = m.get("added_on") or today.isoformat()
-        errs.attempt(f"warning_markers.{i}.added_on",
-                     lambda a=added, i=i: check_partial_date(a, f"warning_markers.{i}.added_on", today,
-                                                             is_birth=False))
+        errs.attempt(
+            f"warning_markers.{i}.added_on",
+            lambda a=added, i=i: check_partial_date(
+                a, f"warning_markers.{i}.added_on", today, is_birth=False
+            ),
+        )
         description = (m.get("description") or "").strip() or codelists.WARNING_MARKERS.get(code, code)
         out.append({"code": code, "description": description, "added_on": added})
     return out
@@ -125,7 +133,9 @@ def clean_nominal(doc: dict[str, Any], today: date, fields: set[str] | None = No
     if check("cro_number") and doc.get("cro_number"):
         out["cro_number"] = clean_cro(doc["cro_number"], "cro_number", errs)
     if check("date_of_birth") and doc.get("date_of_birth"):
-        errs.attempt("date_of_birth", lambda: check_partial_date(doc["date_of_birth"], "date_of_birth", today))
+        errs.attempt(
+            "date_of_birth", lambda: check_partial_date(doc["date_of_birth"], "date_of_birth", today)
+        )
     if check("address") and doc.get("address") is not None:
         out["address"] = clean_address(doc["address"], errs)
     if check("aliases"):
@@ -133,13 +143,18 @@ def clean_nominal(doc: dict[str, Any], today: date, fields: set[str] | None = No
         for i, a in enumerate(doc.get("aliases") or []):
             alias = {
                 "surname": clean_name(a["surname"], f"aliases.{i}.surname", errs),
-                "forenames": [clean_name(n, f"aliases.{i}.forenames.{j}", errs) for j, n in enumerate(a["forenames"])],
+                "forenames": [
+                    clean_name(n, f"aliases.{i}.forenames.{j}", errs) for j, n in enumerate(a["forenames"])
+                ],
                 "date_of_birth": a.get("date_of_birth"),
             }
             if alias["date_of_birth"]:
-                errs.attempt(f"aliases.{i}.date_of_birth",
-                             lambda d=alias["date_of_birth"], i=i: check_partial_date(
-                                 d, f"aliases.{i}.date_of_birth", today))
+                errs.attempt(
+                    f"aliases.{i}.date_of_birth",
+                    lambda d=alias["date_of_birth"], i=i: check_partial_date(
+                        d, f"aliases.{i}.date_of_birth", today
+                    ),
+                )
             aliases.append(alias)
         out["aliases"] = aliases
     if check("warning_markers"):
@@ -160,7 +175,8 @@ def check_four_plus_one(doc: dict[str, Any]) -> None:
         raise Problem(
             "business-rule",
             "A nominal needs surname, forename, date of birth, sex and one reference (POLE 4+1); missing: "
-            + ", ".join(missing) + ".",
+            + ", ".join(missing)
+            + ".",
             rule="RMS-NOM-001",
             errors=[{"field": m, "message": "required by the POLE 4+1 minimum"} for m in missing],
         )

@@ -40,11 +40,24 @@ def link_body(row: Any, obj: Any = None, loc: Any = None) -> dict[str, Any]:
         "entity_type": row.entity_type,
         "role": row.role,
         "nominal_id": row.nominal_id,
-        "object": None if obj is None else {"object_id": obj.object_id, "kind": obj.kind,
-                                            "identifier": obj.identifier, "description": obj.description},
-        "location": None if loc is None else {"location_id": loc.location_id, "line1": loc.line1, "line2": loc.line2,
-                                              "town": loc.town, "postcode": loc.postcode,
-                                              "description": loc.description},
+        "object": None
+        if obj is None
+        else {
+            "object_id": obj.object_id,
+            "kind": obj.kind,
+            "identifier": obj.identifier,
+            "description": obj.description,
+        },
+        "location": None
+        if loc is None
+        else {
+            "location_id": loc.location_id,
+            "line1": loc.line1,
+            "line2": loc.line2,
+            "town": loc.town,
+            "postcode": loc.postcode,
+            "description": loc.description,
+        },
         "created_at": isoformat(row.created_at),
     }
 
@@ -53,18 +66,32 @@ def link_bodies(s: Session, t: RecordsTables, rows: list[Any]) -> list[dict[str,
     """Bodies of link rows, with their objects and locations loaded in two queries."""
     obj_ids = {r.object_id for r in rows if r.object_id}
     loc_ids = {r.location_id for r in rows if r.location_id}
-    objs = {o.object_id: o for o in s.execute(select(t.objects).where(t.objects.c.object_id.in_(obj_ids)))} \
-        if obj_ids else {}
-    locs = {lc.location_id: lc for lc in s.execute(
-        select(t.locations).where(t.locations.c.location_id.in_(loc_ids)))} if loc_ids else {}
+    objs = (
+        {o.object_id: o for o in s.execute(select(t.objects).where(t.objects.c.object_id.in_(obj_ids)))}
+        if obj_ids
+        else {}
+    )
+    locs = (
+        {
+            lc.location_id: lc
+            for lc in s.execute(select(t.locations).where(t.locations.c.location_id.in_(loc_ids)))
+        }
+        if loc_ids
+        else {}
+    )
     return [link_body(r, objs.get(r.object_id), locs.get(r.location_id)) for r in rows]
 
 
 def check_role(entity_type: str, role: str) -> None:
     if role not in ROLES[entity_type]:
-        raise Problem("validation-error", f"Role {role!r} does not fit a {entity_type} link; use one of "
-                      + ", ".join(sorted(ROLES[entity_type])) + ".", rule="RMS-LNK-004",
-                      errors=[{"field": "role", "message": f"not a {entity_type} role"}])
+        raise Problem(
+            "validation-error",
+            f"Role {role!r} does not fit a {entity_type} link; use one of "
+            + ", ".join(sorted(ROLES[entity_type]))
+            + ".",
+            rule="RMS-LNK-004",
+            errors=[{"field": "role", "message": f"not a {entity_type} role"}],
+        )
 
 
 def normalise_identifier(kind: str, identifier: str | None) -> str | None:
@@ -86,8 +113,12 @@ def normalise_identifier(kind: str, identifier: str | None) -> str | None:
     else:
         ok = bool(value)
     if not ok:
-        raise Problem("validation-error", f"{identifier!r} is not a valid {kind} identifier.", rule="RMS-LNK-005",
-                      errors=[{"field": "object.identifier", "message": f"not a valid {kind} identifier"}])
+        raise Problem(
+            "validation-error",
+            f"{identifier!r} is not a valid {kind} identifier.",
+            rule="RMS-LNK-005",
+            errors=[{"field": "object.identifier", "message": f"not a valid {kind} identifier"}],
+        )
     return value
 
 
@@ -96,13 +127,19 @@ def _object_id(s: Session, t: RecordsTables, obj: dict[str, Any], at: datetime) 
     identifier = normalise_identifier(kind, obj.get("identifier"))
     description = (obj.get("description") or "").strip() or None
     if identifier:
-        found = s.execute(select(t.objects.c.object_id).where(
-            t.objects.c.kind == kind, t.objects.c.identifier == identifier).limit(1)).scalar()
+        found = s.execute(
+            select(t.objects.c.object_id)
+            .where(t.objects.c.kind == kind, t.objects.c.identifier == identifier)
+            .limit(1)
+        ).scalar()
         if found:
             return found
     object_id = str(uuid.uuid4())
-    s.execute(t.objects.insert().values(object_id=object_id, kind=kind, identifier=identifier,
-                                        description=description, created_at=at))
+    s.execute(
+        t.objects.insert().values(
+            object_id=object_id, kind=kind, identifier=identifier, description=description, created_at=at
+        )
+    )
     return object_id
 
 
@@ -114,25 +151,48 @@ def _location_id(s: Session, t: RecordsTables, loc: dict[str, Any], at: datetime
     postcode = clean_postcode(loc["postcode"], "location.postcode", errs) if loc.get("postcode") else None
     errs.raise_if_any("location")
     key = f"{names.fold(line1)}|{(postcode or names.fold(town)).replace(' ', '')}"[:200]
-    found = s.execute(select(t.locations.c.location_id).where(t.locations.c.match_key == key).limit(1)).scalar()
+    found = s.execute(
+        select(t.locations.c.location_id).where(t.locations.c.match_key == key).limit(1)
+    ).scalar()
     if found:
         return found
     location_id = str(uuid.uuid4())
-    s.execute(t.locations.insert().values(location_id=location_id, match_key=key, line1=line1,
-                                          line2=(loc.get("line2") or None), town=town, postcode=postcode,
-                                          description=(loc.get("description") or None), created_at=at))
+    s.execute(
+        t.locations.insert().values(
+            location_id=location_id,
+            match_key=key,
+            line1=line1,
+            line2=(loc.get("line2") or None),
+            town=town,
+            postcode=postcode,
+            description=(loc.get("description") or None),
+            created_at=at,
+        )
+    )
     return location_id
 
 
 def person_roles(s: Session, t: RecordsTables, occurrence_id: str, nominal_id: str) -> dict[str, str]:
     """role -> link_id of a person's links on an occurrence."""
     lk = t.links
-    return {r.role: r.link_id for r in s.execute(select(lk.c.role, lk.c.link_id).where(
-        lk.c.occurrence_id == occurrence_id, lk.c.nominal_id == nominal_id))}
+    return {
+        r.role: r.link_id
+        for r in s.execute(
+            select(lk.c.role, lk.c.link_id).where(
+                lk.c.occurrence_id == occurrence_id, lk.c.nominal_id == nominal_id
+            )
+        )
+    }
 
 
-def add_link(s: Session, t: RecordsTables, occurrence: Any, body: dict[str, Any], at: datetime,
-             field: str = "nominal_id") -> tuple[Any, bool]:
+def add_link(
+    s: Session,
+    t: RecordsTables,
+    occurrence: Any,
+    body: dict[str, Any],
+    at: datetime,
+    field: str = "nominal_id",
+) -> tuple[Any, bool]:
     """Create (or find) one link; returns (link row, created). Raises, writing nothing, on a broken rule."""
     lk = t.links
     role = body["role"]
@@ -140,19 +200,30 @@ def add_link(s: Session, t: RecordsTables, occurrence: Any, body: dict[str, Any]
         check_role("person", role)
         nominal_id = nominals.resolve_id(s, t, body["nominal_id"])
         if nominal_id is None:
-            raise Problem("business-rule", f"No nominal {body['nominal_id']} to link.", rule="RMS-LNK-001",
-                          errors=[{"field": field, "message": "no such nominal"}])
+            raise Problem(
+                "business-rule",
+                f"No nominal {body['nominal_id']} to link.",
+                rule="RMS-LNK-001",
+                errors=[{"field": field, "message": "no such nominal"}],
+            )
         if role in SUSPECT_ROLES and occurrence.type != "crime":
-            raise Problem("business-rule", f"A {role} link needs a crime; occurrence {occurrence.reference} is an "
-                          "incident (use subject or involved_party).", rule="RMS-LNK-003")
+            raise Problem(
+                "business-rule",
+                f"A {role} link needs a crime; occurrence {occurrence.reference} is an "
+                "incident (use subject or involved_party).",
+                rule="RMS-LNK-003",
+            )
         roles = person_roles(s, t, occurrence.occurrence_id, nominal_id)
         if role in roles:
             return s.execute(select(lk).where(lk.c.link_id == roles[role])).first(), False
         held = set(roles) | {role}
         if "victim" in held and held & SUSPECT_ROLES:
-            raise Problem("business-rule", f"Nominal {nominal_id} would be both victim and suspect/offender on "
-                          f"{occurrence.reference}; record a counter-allegation as its own occurrence.",
-                          rule="RMS-LNK-002")
+            raise Problem(
+                "business-rule",
+                f"Nominal {nominal_id} would be both victim and suspect/offender on "
+                f"{occurrence.reference}; record a counter-allegation as its own occurrence.",
+                rule="RMS-LNK-002",
+            )
         values = {"entity_type": "person", "nominal_id": nominal_id}
     elif body.get("object"):
         check_role("object", role)
@@ -163,11 +234,17 @@ def add_link(s: Session, t: RecordsTables, occurrence: Any, body: dict[str, Any]
     if values["entity_type"] != "person":
         column = lk.c.object_id if values["entity_type"] == "object" else lk.c.location_id
         entity_id = values.get("object_id") or values.get("location_id")
-        existing = s.execute(select(lk).where(lk.c.occurrence_id == occurrence.occurrence_id, column == entity_id,
-                                              lk.c.role == role)).first()
+        existing = s.execute(
+            select(lk).where(
+                lk.c.occurrence_id == occurrence.occurrence_id, column == entity_id, lk.c.role == role
+            )
+        ).first()
         if existing:
             return existing, False
     link_id = str(uuid.uuid4())
-    s.execute(lk.insert().values(link_id=link_id, occurrence_id=occurrence.occurrence_id, role=role,
-                                 created_at=at, **values))
+    s.execute(
+        lk.insert().values(
+            link_id=link_id, occurrence_id=occurrence.occurrence_id, role=role, created_at=at, **values
+        )
+    )
     return s.execute(select(lk).where(lk.c.link_id == link_id)).first(), True

@@ -63,7 +63,11 @@ def bulk_insert(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
             return lambda v: None if v is None else json.dumps(v)
         if isinstance(column.type, DateTime):
             if sqlite:
-                return lambda v: None if v is None else v.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+                return lambda v: (
+                    None
+                    if v is None
+                    else v.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+                )
             return lambda v: v
         return None
 
@@ -77,24 +81,51 @@ def bulk_insert(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
 
 def nominal_row(src: dict[str, Any]) -> dict[str, Any]:
     created = _t(src.get("created_at"))
-    values = row_values({**src, "warning_markers": [
-        {"code": m["code"], "description": m.get("description") or codelists.WARNING_MARKERS.get(m["code"], m["code"]),
-         "added_on": m.get("added_on")} for m in src.get("warning_markers") or []]})
-    return {"nominal_id": src["nominal_id"], **values, "merged_ids": [], "merged_into": None, "version": 1,
-            "created_at": created, "updated_at": created}
+    values = row_values(
+        {
+            **src,
+            "warning_markers": [
+                {
+                    "code": m["code"],
+                    "description": m.get("description")
+                    or codelists.WARNING_MARKERS.get(m["code"], m["code"]),
+                    "added_on": m.get("added_on"),
+                }
+                for m in src.get("warning_markers") or []
+            ],
+        }
+    )
+    return {
+        "nominal_id": src["nominal_id"],
+        **values,
+        "merged_ids": [],
+        "merged_into": None,
+        "version": 1,
+        "created_at": created,
+        "updated_at": created,
+    }
 
 
 def occurrence_rows(src: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     created = _t(src.get("created_at")) or _t(src["reported_at"])
     outcome = src.get("outcome") or None
     row = {
-        "occurrence_id": src["occurrence_id"], "reference": src["reference"], "type": src["type"],
-        "classification_code": src["classification"]["code"], "classification_title": src["classification"]["title"],
-        "summary": src.get("summary"), "occurred_from": _t(src["occurred_from"]),
-        "occurred_to": _t(src.get("occurred_to")), "reported_at": _t(src["reported_at"]),
-        "location": src.get("location"), "status": src["status"],
-        "outcome_code": outcome["code"] if outcome else None, "outcome_title": outcome["title"] if outcome else None,
-        "version": 1, "created_at": created, "updated_at": created,
+        "occurrence_id": src["occurrence_id"],
+        "reference": src["reference"],
+        "type": src["type"],
+        "classification_code": src["classification"]["code"],
+        "classification_title": src["classification"]["title"],
+        "summary": src.get("summary"),
+        "occurred_from": _t(src["occurred_from"]),
+        "occurred_to": _t(src.get("occurred_to")),
+        "reported_at": _t(src["reported_at"]),
+        "location": src.get("location"),
+        "status": src["status"],
+        "outcome_code": outcome["code"] if outcome else None,
+        "outcome_title": outcome["title"] if outcome else None,
+        "version": 1,
+        "created_at": created,
+        "updated_at": created,
     }
     links = []
     seen = set()
@@ -103,11 +134,20 @@ def occurrence_rows(src: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str,
         if key in seen:
             continue
         seen.add(key)
-        links.append({
-            "link_id": derived_id(f"records-link/{src['occurrence_id']}/{link['nominal_id']}/{link['role']}"),
-            "occurrence_id": src["occurrence_id"], "entity_type": "person", "nominal_id": link["nominal_id"],
-            "object_id": None, "location_id": None, "role": link["role"], "created_at": created,
-        })
+        links.append(
+            {
+                "link_id": derived_id(
+                    f"records-link/{src['occurrence_id']}/{link['nominal_id']}/{link['role']}"
+                ),
+                "occurrence_id": src["occurrence_id"],
+                "entity_type": "person",
+                "nominal_id": link["nominal_id"],
+                "object_id": None,
+                "location_id": None,
+                "role": link["role"],
+                "created_at": created,
+            }
+        )
     return row, links
 
 
@@ -131,8 +171,15 @@ def load_population(ctx: SimulatorContext, folder: Path) -> None:
         for batch in _batches(read_records(folder, "nominals")):
             rows = [nominal_row(src) for src in batch]
             bulk_insert(s, t.nominals, rows)
-            bulk_insert(s, t.name_keys, [k for src, row in zip(batch, rows, strict=True)
-                                         for k in name_key_rows(src["nominal_id"], row)])
+            bulk_insert(
+                s,
+                t.name_keys,
+                [
+                    k
+                    for src, row in zip(batch, rows, strict=True)
+                    for k in name_key_rows(src["nominal_id"], row)
+                ],
+            )
         for batch in _batches(read_records(folder, "occurrences")):
             converted = [occurrence_rows(src) for src in batch]
             bulk_insert(s, t.occurrences, [row for row, _ in converted])

@@ -28,14 +28,26 @@ def merged_document(survivor: Any, duplicate: Any) -> dict[str, Any]:
     doc = nominals.row_values(nominals.editable_view(survivor))
     seen = {_identity_key(survivor.surname, survivor.forenames, survivor.date_of_birth)}
     aliases = []
-    candidates = [*survivor.aliases, {"surname": duplicate.surname, "forenames": duplicate.forenames,
-                                      "date_of_birth": duplicate.date_of_birth}, *duplicate.aliases]
+    candidates = [
+        *survivor.aliases,
+        {
+            "surname": duplicate.surname,
+            "forenames": duplicate.forenames,
+            "date_of_birth": duplicate.date_of_birth,
+        },
+        *duplicate.aliases,
+    ]
     for alias in candidates:
         key = _identity_key(alias["surname"], alias.get("forenames") or [], alias.get("date_of_birth"))
         if key not in seen:
             seen.add(key)
-            aliases.append({"surname": alias["surname"], "forenames": list(alias.get("forenames") or []),
-                            "date_of_birth": alias.get("date_of_birth")})
+            aliases.append(
+                {
+                    "surname": alias["surname"],
+                    "forenames": list(alias.get("forenames") or []),
+                    "date_of_birth": alias.get("date_of_birth"),
+                }
+            )
     doc["aliases"] = aliases
     markers: dict[str, dict[str, Any]] = {}
     for m in [*survivor.warning_markers, *duplicate.warning_markers]:
@@ -53,8 +65,11 @@ def merged_document(survivor: Any, duplicate: Any) -> dict[str, Any]:
 
 
 def _check_links(s: Session, t: RecordsTables, survivor_id: str, duplicate_id: str) -> None:
-    rows = s.execute(select(t.links.c.occurrence_id, t.links.c.nominal_id, t.links.c.role).where(
-        t.links.c.nominal_id.in_([survivor_id, duplicate_id]))).all()
+    rows = s.execute(
+        select(t.links.c.occurrence_id, t.links.c.nominal_id, t.links.c.role).where(
+            t.links.c.nominal_id.in_([survivor_id, duplicate_id])
+        )
+    ).all()
     roles: dict[str, set[str]] = {}
     for occ, _nid, role in rows:
         roles.setdefault(occ, set()).add(role)
@@ -63,21 +78,36 @@ def _check_links(s: Session, t: RecordsTables, survivor_id: str, duplicate_id: s
         raise Problem(
             "business-rule",
             "After this merge one person would be both victim and suspect/offender on occurrence(s) "
-            + ", ".join(clashes[:5]) + ". Correct the links first, or these are two people.",
-            rule="RMS-MRG-006", occurrence_ids=clashes,
+            + ", ".join(clashes[:5])
+            + ". Correct the links first, or these are two people.",
+            rule="RMS-MRG-006",
+            occurrence_ids=clashes,
         )
 
 
-def merge_nominals(s: Session, t: RecordsTables, survivor_id: str, duplicate_id: str, *, reason: str | None,
-                   client_id: str | None, at: datetime, if_match: Any) -> tuple[Any, dict[str, Any]]:
+def merge_nominals(
+    s: Session,
+    t: RecordsTables,
+    survivor_id: str,
+    duplicate_id: str,
+    *,
+    reason: str | None,
+    client_id: str | None,
+    at: datetime,
+    if_match: Any,
+) -> tuple[Any, dict[str, Any]]:
     """Apply the merge; returns (survivor row after, event data). Raises a Problem, writing nothing."""
     survivor = nominals.get_row(s, t, survivor_id)
     if survivor is None:
         raise Problem("not-found", f"No nominal {survivor_id}.")
     if survivor.merged_into:
         final = nominals.resolve(s, t, survivor_id)[0].nominal_id
-        raise Problem("conflict", f"Nominal {survivor_id} was itself merged into {final}; merge into that one.",
-                      rule="RMS-MRG-003", survivor_id=final)
+        raise Problem(
+            "conflict",
+            f"Nominal {survivor_id} was itself merged into {final}; merge into that one.",
+            rule="RMS-MRG-003",
+            survivor_id=final,
+        )
     if duplicate_id == survivor_id:
         raise Problem("business-rule", "A nominal cannot be merged into itself.", rule="RMS-MRG-001")
     duplicate = nominals.get_row(s, t, duplicate_id)
@@ -85,37 +115,76 @@ def merge_nominals(s: Session, t: RecordsTables, survivor_id: str, duplicate_id:
         raise Problem("not-found", f"No nominal {duplicate_id} to merge.", rule="RMS-MRG-007")
     if duplicate.merged_into:
         final = nominals.resolve(s, t, duplicate_id)[0].nominal_id
-        raise Problem("conflict", f"Nominal {duplicate_id} has already been merged into {final}.",
-                      rule="RMS-MRG-002", survivor_id=final)
+        raise Problem(
+            "conflict",
+            f"Nominal {duplicate_id} has already been merged into {final}.",
+            rule="RMS-MRG-002",
+            survivor_id=final,
+        )
     if_match(survivor.version)
-    for field, rule, label in (("pnc_id", "RMS-MRG-004", "PNC IDs"), ("cro_number", "RMS-MRG-005", "CRO numbers")):
+    for field, rule, label in (
+        ("pnc_id", "RMS-MRG-004", "PNC IDs"),
+        ("cro_number", "RMS-MRG-005", "CRO numbers"),
+    ):
         a, b = getattr(survivor, field), getattr(duplicate, field)
         if a and b and a != b:
-            raise Problem("business-rule", f"The nominals hold different {label} ({a}, {b}): two national records "
-                          "are two people until the national record is merged.", rule=rule)
+            raise Problem(
+                "business-rule",
+                f"The nominals hold different {label} ({a}, {b}): two national records "
+                "are two people until the national record is merged.",
+                rule=rule,
+            )
     _check_links(s, t, survivor_id, duplicate_id)
 
     doc = merged_document(survivor, duplicate)
     merged_ids = list(dict.fromkeys([*survivor.merged_ids, duplicate_id, *duplicate.merged_ids]))
     n = t.nominals
-    result = s.execute(n.update().where(n.c.nominal_id == survivor_id, n.c.version == survivor.version).values(
-        **nominals.row_values(doc), merged_ids=merged_ids, version=survivor.version + 1, updated_at=at))
+    result = s.execute(
+        n.update()
+        .where(n.c.nominal_id == survivor_id, n.c.version == survivor.version)
+        .values(
+            **nominals.row_values(doc), merged_ids=merged_ids, version=survivor.version + 1, updated_at=at
+        )
+    )
     if result.rowcount != 1:
-        raise Problem("precondition-failed", "The survivor changed during the merge; read it again and retry.",
-                      rule="RMS-HTTP-412")
-    s.execute(n.update().where(n.c.nominal_id == duplicate_id).values(
-        merged_into=survivor_id, version=duplicate.version + 1, updated_at=at))
-    s.execute(n.update().where(n.c.merged_into == duplicate_id).values(merged_into=survivor_id, updated_at=at))
+        raise Problem(
+            "precondition-failed",
+            "The survivor changed during the merge; read it again and retry.",
+            rule="RMS-HTTP-412",
+        )
+    s.execute(
+        n.update()
+        .where(n.c.nominal_id == duplicate_id)
+        .values(merged_into=survivor_id, version=duplicate.version + 1, updated_at=at)
+    )
+    s.execute(
+        n.update().where(n.c.merged_into == duplicate_id).values(merged_into=survivor_id, updated_at=at)
+    )
     nominals.rebuild_name_keys(s, t, survivor_id, doc)
     nominals.rebuild_name_keys(s, t, duplicate_id, None)
     repointed = _repoint_links(s, t, survivor_id, duplicate_id)
-    s.execute(t.custody_outcomes.update().where(t.custody_outcomes.c.nominal_id == duplicate_id).values(
-        nominal_id=survivor_id))
-    s.execute(t.merges.insert().values(merge_id=str(uuid.uuid4()), survivor_id=survivor_id,
-                                       duplicate_id=duplicate_id, reason=reason, client_id=client_id, merged_at=at))
+    s.execute(
+        t.custody_outcomes.update()
+        .where(t.custody_outcomes.c.nominal_id == duplicate_id)
+        .values(nominal_id=survivor_id)
+    )
+    s.execute(
+        t.merges.insert().values(
+            merge_id=str(uuid.uuid4()),
+            survivor_id=survivor_id,
+            duplicate_id=duplicate_id,
+            reason=reason,
+            client_id=client_id,
+            merged_at=at,
+        )
+    )
     after = nominals.get_row(s, t, survivor_id)
-    data = {"survivor_id": survivor_id, "duplicate_id": duplicate_id, "version": after.version,
-            "repointed_occurrence_ids": repointed}
+    data = {
+        "survivor_id": survivor_id,
+        "duplicate_id": duplicate_id,
+        "version": after.version,
+        "repointed_occurrence_ids": repointed,
+    }
     return after, data
 
 
@@ -123,8 +192,12 @@ def _repoint_links(s: Session, t: RecordsTables, survivor_id: str, duplicate_id:
     """Move the duplicate's person links to the survivor, dropping ones the survivor already has."""
     lk = t.links
     co = t.custody_outcomes
-    have = {(r.occurrence_id, r.role): r.link_id for r in s.execute(
-        select(lk.c.occurrence_id, lk.c.role, lk.c.link_id).where(lk.c.nominal_id == survivor_id)).all()}
+    have = {
+        (r.occurrence_id, r.role): r.link_id
+        for r in s.execute(
+            select(lk.c.occurrence_id, lk.c.role, lk.c.link_id).where(lk.c.nominal_id == survivor_id)
+        ).all()
+    }
     touched = set()
     for row in s.execute(select(lk).where(lk.c.nominal_id == duplicate_id)).all():
         touched.add(row.occurrence_id)

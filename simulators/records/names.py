@@ -19,8 +19,21 @@ import unicodedata
 from collections.abc import Iterable
 
 # Letters NFKD does not decompose into a base letter plus marks.
-_SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "ŀ": "l", "þ": "th", "ð": "d",
-                          "ı": "i", "ħ": "h", "ŧ": "t"})
+_SPECIAL = str.maketrans(
+    {
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "đ": "d",
+        "ł": "l",
+        "ŀ": "l",
+        "þ": "th",
+        "ð": "d",
+        "ı": "i",
+        "ħ": "h",
+        "ŧ": "t",
+    }
+)
 
 #: Spelling variants that are the same name (first of each group is the representative).
 FORENAME_GROUPS: tuple[tuple[str, ...], ...] = (
@@ -133,8 +146,11 @@ def surname_variant(name: str) -> str:
     return _SURNAMES.get(key, key)
 
 
-_CODES = {c: d for letters, d in (("BFPV", "1"), ("CGJKQSXZ", "2"), ("DT", "3"), ("L", "4"), ("MN", "5"),
-                                  ("R", "6")) for c in letters}
+_CODES = {
+    c: d
+    for letters, d in (("BFPV", "1"), ("CGJKQSXZ", "2"), ("DT", "3"), ("L", "4"), ("MN", "5"), ("R", "6"))
+    for c in letters
+}
 
 
 def soundex(key: str) -> str:

@@ -12,20 +12,38 @@ from simulators.core.problems import Problem
 from simulators.records import names
 from simulators.records.tables import RecordsTables
 
-EDITABLE = ("pnc_id", "cro_number", "surname", "forenames", "sex", "date_of_birth", "ethnicity", "address",
-            "aliases", "warning_markers")
+EDITABLE = (
+    "pnc_id",
+    "cro_number",
+    "surname",
+    "forenames",
+    "sex",
+    "date_of_birth",
+    "ethnicity",
+    "address",
+    "aliases",
+    "warning_markers",
+)
 
 
 def _address(addr: dict[str, Any] | None) -> dict[str, Any] | None:
     if not addr:
         return None
-    return {"line1": addr.get("line1", ""), "line2": addr.get("line2"), "town": addr.get("town", ""),
-            "county": addr.get("county"), "postcode": addr.get("postcode", "")}
+    return {
+        "line1": addr.get("line1", ""),
+        "line2": addr.get("line2"),
+        "town": addr.get("town", ""),
+        "county": addr.get("county"),
+        "postcode": addr.get("postcode", ""),
+    }
 
 
 def _alias(alias: dict[str, Any]) -> dict[str, Any]:
-    return {"surname": alias["surname"], "forenames": list(alias.get("forenames") or []),
-            "date_of_birth": alias.get("date_of_birth")}
+    return {
+        "surname": alias["surname"],
+        "forenames": list(alias.get("forenames") or []),
+        "date_of_birth": alias.get("date_of_birth"),
+    }
 
 
 def nominal_body(row: Any, resolved_from: str | None = None) -> dict[str, Any]:
@@ -41,8 +59,14 @@ def nominal_body(row: Any, resolved_from: str | None = None) -> dict[str, Any]:
         "ethnicity": row.ethnicity,
         "address": _address(row.address),
         "aliases": [_alias(a) for a in row.aliases],
-        "warning_markers": [{"code": m["code"], "description": m.get("description") or m["code"],
-                             "added_on": m.get("added_on")} for m in row.warning_markers],
+        "warning_markers": [
+            {
+                "code": m["code"],
+                "description": m.get("description") or m["code"],
+                "added_on": m.get("added_on"),
+            }
+            for m in row.warning_markers
+        ],
         "merged_ids": list(row.merged_ids),
         "version": row.version,
         "created_at": isoformat(row.created_at),
@@ -67,16 +91,31 @@ def name_key_rows(nominal_id: str, doc: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     identities = [(None, doc["surname"], doc["forenames"], doc.get("date_of_birth"))]
     for i, alias in enumerate(doc.get("aliases") or []):
-        identities.append((i, alias["surname"], alias.get("forenames") or [],
-                           alias.get("date_of_birth") or doc.get("date_of_birth")))
+        identities.append(
+            (
+                i,
+                alias["surname"],
+                alias.get("forenames") or [],
+                alias.get("date_of_birth") or doc.get("date_of_birth"),
+            )
+        )
     for alias_index, surname, forenames, dob in identities:
         sk = names.surname_keys(surname)
         for forename in forenames or [""]:
             fk = names.forename_keys(forename)
-            rows.append({"nominal_id": nominal_id, "alias_index": alias_index,
-                         "surname_key": sk[0][:200], "surname_variant": sk[1][:200], "surname_phonetic": sk[2],
-                         "forename_key": fk[0][:200], "forename_variant": fk[1][:200], "forename_phonetic": fk[2],
-                         "date_of_birth": dob})
+            rows.append(
+                {
+                    "nominal_id": nominal_id,
+                    "alias_index": alias_index,
+                    "surname_key": sk[0][:200],
+                    "surname_variant": sk[1][:200],
+                    "surname_phonetic": sk[2],
+                    "forename_key": fk[0][:200],
+                    "forename_variant": fk[1][:200],
+                    "forename_phonetic": fk[2],
+                    "date_of_birth": dob,
+                }
+            )
     return rows
 
 
@@ -118,18 +157,26 @@ def resolve_id(s: Session, t: RecordsTables, nominal_id: str) -> str | None:
 
 def check_identifiers_unique(s: Session, t: RecordsTables, doc: dict[str, Any], exclude: str | None) -> None:
     """409 when another active nominal holds the PNC ID or CRO number."""
-    for column, rule, label in (("pnc_id", "RMS-NOM-002", "PNC ID"), ("cro_number", "RMS-NOM-003", "CRO number")):
+    for column, rule, label in (
+        ("pnc_id", "RMS-NOM-002", "PNC ID"),
+        ("cro_number", "RMS-NOM-003", "CRO number"),
+    ):
         value = doc.get(column)
         if not value:
             continue
-        stmt = select(t.nominals.c.nominal_id).where(t.nominals.c[column] == value,
-                                                     t.nominals.c.merged_into.is_(None))
+        stmt = select(t.nominals.c.nominal_id).where(
+            t.nominals.c[column] == value, t.nominals.c.merged_into.is_(None)
+        )
         if exclude:
             stmt = stmt.where(t.nominals.c.nominal_id != exclude)
         other = s.execute(stmt.limit(1)).scalar()
         if other:
-            raise Problem("conflict", f"Nominal {other} already has {label} {value}; search before creating.",
-                          rule=rule, existing_nominal_id=other)
+            raise Problem(
+                "conflict",
+                f"Nominal {other} already has {label} {value}; search before creating.",
+                rule=rule,
+                existing_nominal_id=other,
+            )
 
 
 def row_values(doc: dict[str, Any]) -> dict[str, Any]:

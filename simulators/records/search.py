@@ -49,8 +49,11 @@ class Hit:
 
 def criteria_from_args(args: Any) -> Criteria:
     """Query parameters -> canonical criteria; 400 for a malformed identifier or impossible date."""
-    c = Criteria(surname=args.get("surname") or None, forename=args.get("forename") or None,
-                 date_of_birth=args.get("date_of_birth") or None)
+    c = Criteria(
+        surname=args.get("surname") or None,
+        forename=args.get("forename") or None,
+        date_of_birth=args.get("date_of_birth") or None,
+    )
     errors = []
     if args.get("pnc_id"):
         try:
@@ -68,8 +71,12 @@ def criteria_from_args(args: Any) -> Criteria:
         except ValueError as exc:
             errors.append(({"field": "query.date_of_birth", "message": str(exc)}, "RMS-DAT-001"))
     if errors:
-        raise Problem("validation-error", "Search criteria are not valid: " + "; ".join(
-            f"{e['field']}: {e['message']}" for e, _ in errors), rule=errors[0][1], errors=[e for e, _ in errors])
+        raise Problem(
+            "validation-error",
+            "Search criteria are not valid: " + "; ".join(f"{e['field']}: {e['message']}" for e, _ in errors),
+            rule=errors[0][1],
+            errors=[e for e, _ in errors],
+        )
     return c
 
 
@@ -105,8 +112,10 @@ def _dob_condition(column: Any, query: str) -> Any:
 def _score_name_row(query: dict[str, tuple[str, str, str]], row: Any) -> tuple[float, str | None] | None:
     """(name factor, weakest name match) of one name-key row, or None if a name criterion fails."""
     factor, kinds = 1.0, []
-    stored = {"surname": (row.surname_key, row.surname_variant, row.surname_phonetic),
-              "forename": (row.forename_key, row.forename_variant, row.forename_phonetic)}
+    stored = {
+        "surname": (row.surname_key, row.surname_variant, row.surname_phonetic),
+        "forename": (row.forename_key, row.forename_variant, row.forename_phonetic),
+    }
     for part, keys in query.items():
         kind = names.compare(keys, stored[part])
         if kind is None:
@@ -138,8 +147,13 @@ def search(s: Session, t: RecordsTables, c: Criteria) -> list[Hit]:
             dob_kind = dates.compatible(row.date_of_birth, c.date_of_birth) if c.date_of_birth else None
             if c.date_of_birth and dob_kind == "partial":
                 factor *= PARTIAL_DOB_FACTOR
-            info = {"factor": factor, "name_match": kind, "via_alias": via_alias, "alias_index": row.alias_index,
-                    "dob": dob_kind}
+            info = {
+                "factor": factor,
+                "name_match": kind,
+                "via_alias": via_alias,
+                "alias_index": row.alias_index,
+                "dob": dob_kind,
+            }
             if row.nominal_id not in best or factor > best[row.nominal_id]["factor"]:
                 best[row.nominal_id] = info
     rows = _active_rows(s, t, c, list(best) if name_based else None)
@@ -160,16 +174,24 @@ def search(s: Session, t: RecordsTables, c: Criteria) -> list[Hit]:
         alias = None
         if info and info["alias_index"] is not None and info["alias_index"] < len(row.aliases):
             a = row.aliases[info["alias_index"]]
-            alias = {"surname": a["surname"], "forenames": list(a.get("forenames") or []),
-                     "date_of_birth": a.get("date_of_birth")}
-        hits.append(Hit(row, {
-            "score": round(info["factor"] if info else 1.0, 3),
-            "matched_on": matched_on,
-            "name_match": info["name_match"] if info else None,
-            "via_alias": bool(info and info["via_alias"]),
-            "alias": alias,
-            "date_of_birth_match": info["dob"] if info else None,
-        }))
+            alias = {
+                "surname": a["surname"],
+                "forenames": list(a.get("forenames") or []),
+                "date_of_birth": a.get("date_of_birth"),
+            }
+        hits.append(
+            Hit(
+                row,
+                {
+                    "score": round(info["factor"] if info else 1.0, 3),
+                    "matched_on": matched_on,
+                    "name_match": info["name_match"] if info else None,
+                    "via_alias": bool(info and info["via_alias"]),
+                    "alias": alias,
+                    "date_of_birth_match": info["dob"] if info else None,
+                },
+            )
+        )
     hits.sort(key=lambda h: (-h.score, h.row.nominal_id))
     return hits
 
@@ -192,17 +214,24 @@ def _active_rows(s: Session, t: RecordsTables, c: Criteria, ids: list[str] | Non
         return list(s.execute(stmt_for(None).limit(MAX_CANDIDATES)).all())
     rows: list[Any] = []
     for i in range(0, len(ids), 500):  # IN lists within every backend's parameter limit
-        rows.extend(s.execute(stmt_for(ids[i:i + 500])).all())
+        rows.extend(s.execute(stmt_for(ids[i : i + 500])).all())
     return rows
 
 
 def page_after(hits: list[Hit], cursor_key: Any, limit: int) -> tuple[list[Hit], Any]:
     """The page after the (score, id) cursor key, and the next key (None at the end)."""
     if cursor_key is not None:
-        if (not isinstance(cursor_key, list) or len(cursor_key) != 2 or not isinstance(cursor_key[0], int | float)
-                or not isinstance(cursor_key[1], str)):
-            raise Problem("validation-error", "The cursor is not one this system issued; start again without it.",
-                          errors=[{"field": "query.cursor", "message": "not a valid cursor"}])
+        if (
+            not isinstance(cursor_key, list)
+            or len(cursor_key) != 2
+            or not isinstance(cursor_key[0], int | float)
+            or not isinstance(cursor_key[1], str)
+        ):
+            raise Problem(
+                "validation-error",
+                "The cursor is not one this system issued; start again without it.",
+                errors=[{"field": "query.cursor", "message": "not a valid cursor"}],
+            )
         score, last_id = float(cursor_key[0]), cursor_key[1]
         hits = [h for h in hits if (-h.score, h.row.nominal_id) > (-score, last_id)]
     page = hits[:limit]

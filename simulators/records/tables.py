@@ -31,7 +31,8 @@ def records_tables() -> RecordsTables:
     """A fresh MetaData with every records table (one per app: no global state)."""
     md = MetaData()
     nominals = Table(
-        "records_nominals", md,
+        "records_nominals",
+        md,
         Column("nominal_id", String(36), primary_key=True),
         Column("pnc_id", String(16), index=True),
         Column("cro_number", String(16), index=True),
@@ -50,9 +51,12 @@ def records_tables() -> RecordsTables:
         Column("updated_at", _TS, nullable=False),
     )
     name_keys = Table(
-        "records_name_keys", md,
+        "records_name_keys",
+        md,
         Column("id", Integer, primary_key=True, autoincrement=True),
-        Column("nominal_id", String(36), ForeignKey("records_nominals.nominal_id"), nullable=False, index=True),
+        Column(
+            "nominal_id", String(36), ForeignKey("records_nominals.nominal_id"), nullable=False, index=True
+        ),
         Column("alias_index", Integer),  # None: the primary name; n: aliases[n]
         Column("surname_key", String(200), nullable=False, index=True),
         Column("surname_variant", String(200), nullable=False, index=True),
@@ -63,7 +67,8 @@ def records_tables() -> RecordsTables:
         Column("date_of_birth", String(10), index=True),
     )
     merges = Table(
-        "records_merges", md,
+        "records_merges",
+        md,
         Column("merge_id", String(36), primary_key=True),
         Column("survivor_id", String(36), nullable=False, index=True),
         Column("duplicate_id", String(36), nullable=False, unique=True),
@@ -72,7 +77,8 @@ def records_tables() -> RecordsTables:
         Column("merged_at", _TS, nullable=False),
     )
     occurrences = Table(
-        "records_occurrences", md,
+        "records_occurrences",
+        md,
         Column("occurrence_id", String(36), primary_key=True),
         Column("reference", String(32), nullable=False, unique=True),
         Column("type", String(16), nullable=False, index=True),
@@ -91,7 +97,8 @@ def records_tables() -> RecordsTables:
         Column("updated_at", _TS, nullable=False),
     )
     objects = Table(
-        "records_objects", md,
+        "records_objects",
+        md,
         Column("object_id", String(36), primary_key=True),
         Column("kind", String(24), nullable=False),
         Column("identifier", String(80)),
@@ -100,7 +107,8 @@ def records_tables() -> RecordsTables:
         Index("ix_records_objects_kind_identifier", "kind", "identifier"),
     )
     locations = Table(
-        "records_locations", md,
+        "records_locations",
+        md,
         Column("location_id", String(36), primary_key=True),
         Column("match_key", String(200), nullable=False, index=True),
         Column("line1", String(100), nullable=False),
@@ -111,10 +119,16 @@ def records_tables() -> RecordsTables:
         Column("created_at", _TS, nullable=False),
     )
     links = Table(
-        "records_links", md,
+        "records_links",
+        md,
         Column("link_id", String(36), primary_key=True),
-        Column("occurrence_id", String(36), ForeignKey("records_occurrences.occurrence_id"), nullable=False,
-               index=True),
+        Column(
+            "occurrence_id",
+            String(36),
+            ForeignKey("records_occurrences.occurrence_id"),
+            nullable=False,
+            index=True,
+        ),
         Column("entity_type", String(16), nullable=False),
         Column("nominal_id", String(36), index=True),
         Column("object_id", String(36), ForeignKey("records_objects.object_id"), index=True),
@@ -123,10 +137,16 @@ def records_tables() -> RecordsTables:
         Column("created_at", _TS, nullable=False),
     )
     custody_outcomes = Table(
-        "records_custody_outcomes", md,
+        "records_custody_outcomes",
+        md,
         Column("custody_outcome_id", String(36), primary_key=True),
-        Column("occurrence_id", String(36), ForeignKey("records_occurrences.occurrence_id"), nullable=False,
-               index=True),
+        Column(
+            "occurrence_id",
+            String(36),
+            ForeignKey("records_occurrences.occurrence_id"),
+            nullable=False,
+            index=True,
+        ),
         Column("custody_id", String(36), nullable=False, index=True),
         Column("custody_number", String(40), nullable=False),
         Column("nominal_id", String(36), nullable=False),
@@ -137,4 +157,6 @@ def records_tables() -> RecordsTables:
         Column("recorded_at", _TS, nullable=False),
         Index("ux_records_custody_outcomes_occ_custody", "occurrence_id", "custody_id", unique=True),
     )
-    return RecordsTables(md, nominals, name_keys, merges, occurrences, objects, locations, links, custody_outcomes)
+    return RecordsTables(
+        md, nominals, name_keys, merges, occurrences, objects, locations, links, custody_outcomes
+    )

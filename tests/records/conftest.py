@@ -71,7 +71,9 @@ class PeerStub:
 
         @app.post("/oauth/token")
         def token():  # type: ignore[no-untyped-def]
-            return jsonify({"access_token": "stub-token", "token_type": "Bearer", "expires_in": 3600, "scope": ""})
+            return jsonify(
+                {"access_token": "stub-token", "token_type": "Bearer", "expires_in": 3600, "scope": ""}
+            )
 
         @app.get("/nominals/<nominal_id>/indicator")
         def indicator(nominal_id: str):  # type: ignore[no-untyped-def]
@@ -87,8 +89,14 @@ class PeerStub:
             if self.custody_status != 200:
                 return problem(self.custody_status)
             items = self.custody.get(nominal_id, [])
-            return jsonify({"items": items, "limit": 200, "next_cursor": None,
-                            "links": {"self": request.full_path, "next": None}})
+            return jsonify(
+                {
+                    "items": items,
+                    "limit": 200,
+                    "next_cursor": None,
+                    "links": {"self": request.full_path, "next": None},
+                }
+            )
 
         return app
 
@@ -114,8 +122,15 @@ class Api:
     def post(self, path: str, body: Any = None, scopes: str | None = None, **kw: Any) -> requests.Response:
         return self.call("POST", path, scopes, json=body, **kw)
 
-    def patch(self, path: str, body: Any, etag: str | None, scopes: str | None = None,
-              content_type: str = "application/merge-patch+json", **kw: Any) -> requests.Response:
+    def patch(
+        self,
+        path: str,
+        body: Any,
+        etag: str | None,
+        scopes: str | None = None,
+        content_type: str = "application/merge-patch+json",
+        **kw: Any,
+    ) -> requests.Response:
         headers = {"Content-Type": content_type, **kw.pop("headers", {})}
         if etag is not None:
             headers["If-Match"] = etag
@@ -129,9 +144,14 @@ class Api:
         return resp.json()
 
     def occurrence(self, **overrides: Any) -> dict[str, Any]:
-        body = {"type": "crime", "classification": {"code": "8N"}, "summary": "Assault",
-                "occurred_from": "2025-03-04T22:10:00Z", "occurred_to": "2025-03-04T22:20:00Z",
-                "location": {"line1": "3 High Street", "town": "Leeds", "postcode": "LS1 1AA"}}
+        body = {
+            "type": "crime",
+            "classification": {"code": "8N"},
+            "summary": "Assault",
+            "occurred_from": "2025-03-04T22:10:00Z",
+            "occurred_to": "2025-03-04T22:20:00Z",
+            "location": {"line1": "3 High Street", "town": "Leeds", "postcode": "LS1 1AA"},
+        }
         body.update(overrides)
         resp = self.post("/occurrences", {k: v for k, v in body.items() if v is not None})
         assert resp.status_code == 201, resp.text
@@ -140,7 +160,11 @@ class Api:
     def events(self, types: str = "") -> list[dict[str, Any]]:
         out, after = [], None
         while True:
-            params = {"limit": 200, **({"type": types} if types else {}), **({"after": after} if after else {})}
+            params = {
+                "limit": 200,
+                **({"type": types} if types else {}),
+                **({"after": after} if after else {}),
+            }
             page = self.get("/events", params=params).json()
             out.extend(page["items"])
             if not page["items"]:
@@ -160,8 +184,9 @@ def peers() -> Iterator[PeerStub]:
 def records(tmp_path_factory: pytest.TempPathFactory, peers: PeerStub) -> Iterator[RunningSim]:
     assert peers.server is not None
     home = tmp_path_factory.mktemp("records") / "records"
-    sim = start_system("records", home, population=60, peers={"intelligence": peers.server.url,
-                                                              "custody": peers.server.url})
+    sim = start_system(
+        "records", home, population=60, peers={"intelligence": peers.server.url, "custody": peers.server.url}
+    )
     yield sim
     for client in sim.ctx.extras.get("peer_clients", {}).values():
         client.http.close()  # keep-alive connections would hold the peer stub's server open

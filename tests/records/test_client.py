@@ -40,7 +40,9 @@ def test_merged_id_returns_the_survivor(client: RecordsClient) -> None:
     s, d = client.create_nominal(person(pnc_id=None)), client.create_nominal(person(pnc_id=None))
     client.merge_nominals(s["nominal_id"], d["nominal_id"], reason="same person")
     got = client.get_nominal(d["nominal_id"])
-    assert got is not None and got["nominal_id"] == s["nominal_id"] and got["resolved_from"] == d["nominal_id"]
+    assert (
+        got is not None and got["nominal_id"] == s["nominal_id"] and got["resolved_from"] == d["nominal_id"]
+    )
 
 
 def test_occurrence_links_and_custody_outcome(client: RecordsClient, api: Api) -> None:
@@ -49,9 +51,16 @@ def test_occurrence_links_and_custody_outcome(client: RecordsClient, api: Api) -
     first = client.add_occurrence_link(occ["occurrence_id"], n["nominal_id"], "suspect")
     again = client.add_occurrence_link(occ["occurrence_id"], n["nominal_id"], "suspect")
     assert first == again
-    payload = {"custody_id": str(uuid.uuid4()), "custody_number": "LS-2025-000001", "nominal_id": n["nominal_id"],
-               "outcome": {"type": "charged", "decided_at": "2025-03-05T14:00:00Z",
-                           "charges": [{"cjs_code": "OF61102"}]}}
+    payload = {
+        "custody_id": str(uuid.uuid4()),
+        "custody_number": "LS-2025-000001",
+        "nominal_id": n["nominal_id"],
+        "outcome": {
+            "type": "charged",
+            "decided_at": "2025-03-05T14:00:00Z",
+            "charges": [{"cjs_code": "OF61102"}],
+        },
+    }
     rec = client.record_custody_outcome(occ["occurrence_id"], payload)
     assert client.record_custody_outcome(occ["occurrence_id"], payload) == rec
     got = client.get_occurrence(occ["occurrence_id"])
@@ -61,9 +70,13 @@ def test_occurrence_links_and_custody_outcome(client: RecordsClient, api: Api) -
 
 def test_client_credentials_at_the_records_token_endpoint(records) -> None:  # type: ignore[no-untyped-def]
     """How custody reaches records for real: its own client id at records' /oauth/token."""
-    client = RecordsClient(records.url, token_source_for(records.url, "custody-system", "custody-system-secret"))
+    client = RecordsClient(
+        records.url, token_source_for(records.url, "custody-system", "custody-system-secret")
+    )
     assert client.search_nominals(surname="Smith", limit=5) is not None
-    reader = RecordsClient(records.url, token_source_for(records.url, "records-reader", "records-reader-secret"))
+    reader = RecordsClient(
+        records.url, token_source_for(records.url, "records-reader", "records-reader-secret")
+    )
     with pytest.raises(UpstreamError) as exc:
         reader.create_nominal(person())
     assert exc.value.status == 403

@@ -16,8 +16,12 @@ def outcome(nominal_id: str, kind: str = "charged", **extra: Any) -> dict[str, A
     if kind == "charged":
         body["charges"] = [{"cjs_code": "OF61102"}]
     body.update(extra)
-    return {"custody_id": str(uuid.uuid4()), "custody_number": "LS-2025-000123", "nominal_id": nominal_id,
-            "outcome": body}
+    return {
+        "custody_id": str(uuid.uuid4()),
+        "custody_number": "LS-2025-000123",
+        "nominal_id": nominal_id,
+        "outcome": body,
+    }
 
 
 def post(api: Api, occ: dict, body: dict):  # type: ignore[no-untyped-def]
@@ -30,14 +34,19 @@ def test_charge_links_the_detainee_as_offender_and_closes_the_crime(api: Api) ->
     resp = post(api, occ, body)
     assert resp.status_code == 201, resp.text
     rec = resp.json()
-    assert rec["crime_outcome"] == {"code": "1", "title": "Charge/summons"} and rec["occurrence_status"] == "closed"
-    assert rec["outcome"]["charges"] == [{"cjs_code": "OF61102",
-                                          "title": "Assault occasioning actual bodily harm (s.47)"}]
+    assert (
+        rec["crime_outcome"] == {"code": "1", "title": "Charge/summons"}
+        and rec["occurrence_status"] == "closed"
+    )
+    assert rec["outcome"]["charges"] == [
+        {"cjs_code": "OF61102", "title": "Assault occasioning actual bodily harm (s.47)"}
+    ]
     assert rec["outcome"]["decided_at"] == "2025-03-05T14:00:00+00:00"
     got = api.get(f"/occurrences/{occ['occurrence_id']}").json()
     assert got["status"] == "closed" and got["outcome"]["code"] == "1" and got["version"] == 2
     assert [(lk["nominal_id"], lk["role"], lk["link_id"]) for lk in got["links"]] == [
-        (n["nominal_id"], "offender", rec["link_id"])]
+        (n["nominal_id"], "offender", rec["link_id"])
+    ]
     assert got["custody_outcomes"] == [rec]
     # Idempotent on custody_id: the same again is 200 with the stored record; different content is 409.
     again = post(api, occ, body)
@@ -50,7 +59,9 @@ def test_charge_links_the_detainee_as_offender_and_closes_the_crime(api: Api) ->
 
 def test_an_existing_suspect_link_is_reused(api: Api) -> None:
     n, occ = api.create(), api.occurrence()
-    link = api.post(f"/occurrences/{occ['occurrence_id']}/links", {"nominal_id": n["nominal_id"], "role": "suspect"})
+    link = api.post(
+        f"/occurrences/{occ['occurrence_id']}/links", {"nominal_id": n["nominal_id"], "role": "suspect"}
+    )
     rec = post(api, occ, outcome(n["nominal_id"], "released_under_investigation")).json()
     assert rec["link_id"] == link.json()["link_id"] and rec["crime_outcome"] is None
     assert rec["occurrence_status"] == "under_investigation"
@@ -78,7 +89,9 @@ def test_a_weaker_outcome_never_replaces_a_charge(api: Api) -> None:
         ("bailed", "1990-01-01", {}, None, "under_investigation"),
     ],
 )
-def test_crime_outcome_mapping(api: Api, kind: str, dob: str, extra: dict, code: str | None, status: str) -> None:
+def test_crime_outcome_mapping(
+    api: Api, kind: str, dob: str, extra: dict, code: str | None, status: str
+) -> None:
     n, occ = api.create(date_of_birth=dob), api.occurrence()
     rec = post(api, occ, outcome(n["nominal_id"], kind, **extra)).json()
     assert (rec["crime_outcome"] or {}).get("code") == code and rec["occurrence_status"] == status
@@ -137,5 +150,11 @@ def test_unknown_occurrence_and_scope(api: Api) -> None:
     n = api.create()
     problem(api.post(f"/occurrences/{uuid.uuid4()}/custody-outcomes", outcome(n["nominal_id"])), 404)
     occ = api.occurrence()
-    problem(api.post(f"/occurrences/{occ['occurrence_id']}/custody-outcomes", outcome(n["nominal_id"]),
-                     scopes="records:read"), 403)
+    problem(
+        api.post(
+            f"/occurrences/{occ['occurrence_id']}/custody-outcomes",
+            outcome(n["nominal_id"]),
+            scopes="records:read",
+        ),
+        403,
+    )

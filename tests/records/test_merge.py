@@ -13,16 +13,28 @@ def merge(api: Api, survivor: str, duplicate: str, **kw):  # type: ignore[no-unt
 
 
 def test_merge_takes_over_identity_markers_identifiers_and_links(api: Api) -> None:
-    survivor = api.create(pnc_id=None, surname="Macdonald", forenames=["Stephen"], date_of_birth="1985",
-                          warning_markers=[{"code": "VI", "added_on": "2020-01-01"}],
-                          aliases=[{"surname": "Mac", "forenames": ["Steve"]}])
-    duplicate = api.create(surname="McDonald", forenames=["Steven"], date_of_birth="1985-03-04",
-                           cro_number=unique_cro(), ethnicity="W1",
-                           warning_markers=[{"code": "VI", "added_on": "2019-06-01"}, {"code": "DR"}],
-                           aliases=[{"surname": "Mac", "forenames": ["Steve"]}])
+    survivor = api.create(
+        pnc_id=None,
+        surname="Macdonald",
+        forenames=["Stephen"],
+        date_of_birth="1985",
+        warning_markers=[{"code": "VI", "added_on": "2020-01-01"}],
+        aliases=[{"surname": "Mac", "forenames": ["Steve"]}],
+    )
+    duplicate = api.create(
+        surname="McDonald",
+        forenames=["Steven"],
+        date_of_birth="1985-03-04",
+        cro_number=unique_cro(),
+        ethnicity="W1",
+        warning_markers=[{"code": "VI", "added_on": "2019-06-01"}, {"code": "DR"}],
+        aliases=[{"surname": "Mac", "forenames": ["Steve"]}],
+    )
     occ = api.occurrence()
-    link = api.post(f"/occurrences/{occ['occurrence_id']}/links",
-                    {"nominal_id": duplicate["nominal_id"], "role": "suspect"})
+    link = api.post(
+        f"/occurrences/{occ['occurrence_id']}/links",
+        {"nominal_id": duplicate["nominal_id"], "role": "suspect"},
+    )
     assert link.status_code == 201
     resp = merge(api, survivor["nominal_id"], duplicate["nominal_id"])
     assert resp.status_code == 200, resp.text
@@ -33,8 +45,10 @@ def test_merge_takes_over_identity_markers_identifiers_and_links(api: Api) -> No
     assert body["date_of_birth"] == "1985-03-04"  # the fuller of two consistent dates
     assert body["ethnicity"] == "W1"
     assert body["merged_ids"] == [duplicate["nominal_id"]]
-    assert body["aliases"] == [{"surname": "Mac", "forenames": ["Steve"], "date_of_birth": None},
-                               {"surname": "McDonald", "forenames": ["Steven"], "date_of_birth": "1985-03-04"}]
+    assert body["aliases"] == [
+        {"surname": "Mac", "forenames": ["Steve"], "date_of_birth": None},
+        {"surname": "McDonald", "forenames": ["Steven"], "date_of_birth": "1985-03-04"},
+    ]
     markers = {m["code"]: m["added_on"] for m in body["warning_markers"]}
     assert markers["VI"] == "2019-06-01" and "DR" in markers
 
@@ -53,8 +67,9 @@ def test_merge_takes_over_identity_markers_identifiers_and_links(api: Api) -> No
     # Search finds the survivor (by the duplicate's name as an alias), never the merged-away record.
     hits = api.get("/nominals", params={"pnc_id": duplicate["pnc_id"]}).json()["items"]
     assert [h["nominal_id"] for h in hits] == [survivor["nominal_id"]]
-    hits = api.get("/nominals", params={"surname": "McDonald", "forename": "Steven",
-                                        "date_of_birth": "1985-03-04"}).json()["items"]
+    hits = api.get(
+        "/nominals", params={"surname": "McDonald", "forename": "Steven", "date_of_birth": "1985-03-04"}
+    ).json()["items"]
     ids = [h["nominal_id"] for h in hits]
     assert survivor["nominal_id"] in ids and duplicate["nominal_id"] not in ids
     # One merge event naming both.
@@ -91,7 +106,10 @@ def test_refusals_write_nothing(api: Api) -> None:
     problem(merge(api, sid, str(uuid.uuid4())), 404, "RMS-MRG-007")
     problem(merge(api, str(uuid.uuid4()), did), 404)
     problem(merge(api, sid, did), 422, "RMS-MRG-004")  # two different PNC IDs
-    c1, c2 = api.create(pnc_id=None, cro_number=unique_cro()), api.create(pnc_id=None, cro_number=unique_cro())
+    c1, c2 = (
+        api.create(pnc_id=None, cro_number=unique_cro()),
+        api.create(pnc_id=None, cro_number=unique_cro()),
+    )
     problem(merge(api, c1["nominal_id"], c2["nominal_id"]), 422, "RMS-MRG-005")
     problem(merge(api, sid, did, headers={"If-Match": '"v7"'}), 412)
     problem(merge(api, sid, did, scopes="records:read"), 403)

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.records.conftest import R, W, Api, person, unique_cro, unique_pnc
+from tests.records.conftest import Api, R, W, person, unique_cro, unique_pnc
 
 
 def problem(resp, status: int, rule: str | None = None) -> dict:  # type: ignore[no-untyped-def]
@@ -22,18 +22,31 @@ def test_create_stores_canonical_identifiers_and_answers_location_and_etag(api: 
     pnc = unique_pnc(2024)
     short = f"{pnc[2:4]}/{int(pnc[5:12])}{pnc[12]}".lower()
     cro = unique_cro()
-    resp = api.post("/nominals", person(pnc_id=short, cro_number=cro.lower(), surname="  O'Brien ",
-                                        forenames=["Seán", "Patrick"],
-                                        address={"line1": "12 Mill Lane", "town": "Leeds", "postcode": "ls14ab"},
-                                        warning_markers=[{"code": "VI"}], ethnicity="W1"))
+    resp = api.post(
+        "/nominals",
+        person(
+            pnc_id=short,
+            cro_number=cro.lower(),
+            surname="  O'Brien ",
+            forenames=["Seán", "Patrick"],
+            address={"line1": "12 Mill Lane", "town": "Leeds", "postcode": "ls14ab"},
+            warning_markers=[{"code": "VI"}],
+            ethnicity="W1",
+        ),
+    )
     assert resp.status_code == 201, resp.text
     body = resp.json()
     assert resp.headers["Location"] == f"/nominals/{body['nominal_id']}"
     assert resp.headers["ETag"] == '"v1"'
     assert body["pnc_id"] == pnc and body["cro_number"] == cro
     assert body["surname"] == "O'Brien" and body["forenames"] == ["Seán", "Patrick"]
-    assert body["address"] == {"line1": "12 Mill Lane", "line2": None, "town": "Leeds", "county": None,
-                               "postcode": "LS1 4AB"}
+    assert body["address"] == {
+        "line1": "12 Mill Lane",
+        "line2": None,
+        "town": "Leeds",
+        "county": None,
+        "postcode": "LS1 4AB",
+    }
     marker = body["warning_markers"][0]
     assert marker["code"] == "VI" and marker["description"] == "Violent" and marker["added_on"]
     assert body["version"] == 1 and body["merged_ids"] == [] and "resolved_from" not in body
@@ -47,22 +60,33 @@ def test_create_stores_canonical_identifiers_and_answers_location_and_etag(api: 
         ({"pnc_id": "2024/1234567A"}, "RMS-ID-001", "pnc_id"),  # right layout, wrong check letter (K)
         ({"pnc_id": "90/570L"}, "RMS-ID-001", "pnc_id"),  # the POLE dictionary's own bad example
         ({"cro_number": "265416/21A"}, "RMS-ID-002", "cro_number"),
-        ({"address": {"line1": "1 A St", "town": "Leeds", "postcode": "QQ1 1AA"}}, "RMS-ID-003", "address.postcode"),
+        (
+            {"address": {"line1": "1 A St", "town": "Leeds", "postcode": "QQ1 1AA"}},
+            "RMS-ID-003",
+            "address.postcode",
+        ),
         ({"date_of_birth": "2023-02-30"}, "RMS-DAT-001", "date_of_birth"),
         ({"date_of_birth": "2999-01-01"}, "RMS-DAT-002", "date_of_birth"),
         ({"date_of_birth": "1850"}, "RMS-DAT-003", "date_of_birth"),
         ({"surname": "Smith©"}, "RMS-NAM-001", "surname"),
         ({"forenames": ["'-"]}, "RMS-NAM-001", "forenames.0"),
         ({"warning_markers": [{"code": "VI"}, {"code": "VI"}]}, "RMS-NOM-004", "warning_markers.1.code"),
-        ({"warning_markers": [{"code": "DR", "added_on": "2999-01-01"}]}, "RMS-DAT-002",
-         "warning_markers.0.added_on"),
+        (
+            {"warning_markers": [{"code": "DR", "added_on": "2999-01-01"}]},
+            "RMS-DAT-002",
+            "warning_markers.0.added_on",
+        ),
         ({"aliases": [{"surname": "Smith", "forenames": ["Jo"], "date_of_birth": "1990-13"}]}, None, None),
-        ({"aliases": [{"surname": "Smith", "forenames": ["Jo"], "date_of_birth": "2999"}]}, "RMS-DAT-002",
-         "aliases.0.date_of_birth"),
+        (
+            {"aliases": [{"surname": "Smith", "forenames": ["Jo"], "date_of_birth": "2999"}]},
+            "RMS-DAT-002",
+            "aliases.0.date_of_birth",
+        ),
     ],
 )
-def test_create_rejects_invalid_fields_with_400_naming_the_field(api: Api, overrides: dict, rule: str | None,
-                                                                  field: str | None) -> None:
+def test_create_rejects_invalid_fields_with_400_naming_the_field(
+    api: Api, overrides: dict, rule: str | None, field: str | None
+) -> None:
     before = len(api.events("nominal.created"))
     body = problem(api.post("/nominals", person(**overrides)), 400, rule)
     if field:
@@ -91,8 +115,9 @@ def test_create_rejects_bodies_that_break_the_schema(api: Api, body: dict) -> No
 
 
 def test_four_plus_one_minimum_is_a_business_rule(api: Api) -> None:
-    body = problem(api.post("/nominals", {"surname": "Lone", "forenames": ["Ranger"], "sex": "male"}), 422,
-                   "RMS-NOM-001")
+    body = problem(
+        api.post("/nominals", {"surname": "Lone", "forenames": ["Ranger"], "sex": "male"}), 422, "RMS-NOM-001"
+    )
     assert {e["field"] for e in body["errors"]} == {"date_of_birth", "one of address, pnc_id or cro_number"}
     # A PNC ID is a reference on its own: no address needed.
     ok = api.post("/nominals", person(address=None))
@@ -114,7 +139,9 @@ def test_auth_and_media_type(api: Api) -> None:
     problem(api.get("/nominals", scopes=W), 403)
     assert api.get("/nominals", scopes=R).status_code == 200
     problem(api.call("POST", "/nominals", data="surname=x", headers={"Content-Type": "text/plain"}), 415)
-    problem(api.call("POST", "/nominals", data="{not json", headers={"Content-Type": "application/json"}), 400)
+    problem(
+        api.call("POST", "/nominals", data="{not json", headers={"Content-Type": "application/json"}), 400
+    )
 
 
 def test_get_unknown_or_malformed_id(api: Api) -> None:
@@ -142,18 +169,40 @@ def test_patch_requires_if_match_and_refuses_stale_versions(api: Api) -> None:
 
 
 def test_patch_is_json_merge_patch(api: Api) -> None:
-    n = api.create(cro_number=unique_cro(), ethnicity="W2",
-                   address={"line1": "Flat 1", "line2": "2 Road", "town": "Leeds", "county": "West Yorkshire",
-                            "postcode": "LS2 2BB"},
-                   aliases=[{"surname": "Jones", "forenames": ["Al"]}], warning_markers=[{"code": "VI"}])
+    n = api.create(
+        cro_number=unique_cro(),
+        ethnicity="W2",
+        address={
+            "line1": "Flat 1",
+            "line2": "2 Road",
+            "town": "Leeds",
+            "county": "West Yorkshire",
+            "postcode": "LS2 2BB",
+        },
+        aliases=[{"surname": "Jones", "forenames": ["Al"]}],
+        warning_markers=[{"code": "VI"}],
+    )
     path = f"/nominals/{n['nominal_id']}"
-    resp = api.patch(path, {"cro_number": None, "ethnicity": None, "address": {"line2": None, "postcode": "ls3 3ab"},
-                            "warning_markers": [{"code": "DR", "description": "Supplies class A"}]}, '"v1"')
+    resp = api.patch(
+        path,
+        {
+            "cro_number": None,
+            "ethnicity": None,
+            "address": {"line2": None, "postcode": "ls3 3ab"},
+            "warning_markers": [{"code": "DR", "description": "Supplies class A"}],
+        },
+        '"v1"',
+    )
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert body["cro_number"] is None and body["ethnicity"] is None
-    assert body["address"] == {"line1": "Flat 1", "line2": None, "town": "Leeds", "county": "West Yorkshire",
-                               "postcode": "LS3 3AB"}
+    assert body["address"] == {
+        "line1": "Flat 1",
+        "line2": None,
+        "town": "Leeds",
+        "county": "West Yorkshire",
+        "postcode": "LS3 3AB",
+    }
     assert [m["code"] for m in body["warning_markers"]] == ["DR"]
     assert body["aliases"] == [{"surname": "Jones", "forenames": ["Al"], "date_of_birth": None}]  # untouched
     assert body["pnc_id"] == n["pnc_id"]
@@ -176,7 +225,9 @@ def test_patch_is_json_merge_patch(api: Api) -> None:
         ({"unknown": 1}, 400, None),
     ],
 )
-def test_patch_validates_the_result_like_a_create(api: Api, patch: dict, status: int, rule: str | None) -> None:
+def test_patch_validates_the_result_like_a_create(
+    api: Api, patch: dict, status: int, rule: str | None
+) -> None:
     n = api.create()
     problem(api.patch(f"/nominals/{n['nominal_id']}", patch, '"v1"'), status, rule)
     assert api.get(f"/nominals/{n['nominal_id']}").json() == n  # nothing half-written
@@ -192,8 +243,13 @@ def test_patch_of_a_legacy_record_keeps_values_it_does_not_touch(api: Api, recor
     t = records.ctx.extras["records_tables"]
     n = api.create()
     with records.ctx.db.transaction() as s:
-        s.execute(t.nominals.update().where(t.nominals.c.nominal_id == n["nominal_id"]).values(
-            address={"line1": "1 Old Road", "town": "Leeds", "postcode": "ls11aa"}, date_of_birth="1979"))
+        s.execute(
+            t.nominals.update()
+            .where(t.nominals.c.nominal_id == n["nominal_id"])
+            .values(
+                address={"line1": "1 Old Road", "town": "Leeds", "postcode": "ls11aa"}, date_of_birth="1979"
+            )
+        )
     resp = api.patch(f"/nominals/{n['nominal_id']}", {"warning_markers": [{"code": "SH"}]}, '"v1"')
     assert resp.status_code == 200, resp.text
     assert resp.json()["address"]["postcode"] == "ls11aa" and resp.json()["date_of_birth"] == "1979"

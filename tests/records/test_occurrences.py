@@ -13,12 +13,20 @@ CRIME = {"type": "crime", "classification": {"code": "8N"}, "occurred_from": "20
 
 
 def test_create_crime_assigns_reference_title_and_defaults(api: Api) -> None:
-    resp = api.post("/occurrences", {**CRIME, "classification": {"code": "8n", "title": "ignored"},
-                                     "occurred_to": "2025-03-04T23:10:00+01:00",
-                                     "location": {"line1": "3 High St", "town": "Leeds", "postcode": "ls11aa"}})
+    resp = api.post(
+        "/occurrences",
+        {
+            **CRIME,
+            "classification": {"code": "8n", "title": "ignored"},
+            "occurred_to": "2025-03-04T23:10:00+01:00",
+            "location": {"line1": "3 High St", "town": "Leeds", "postcode": "ls11aa"},
+        },
+    )
     assert resp.status_code == 201, resp.text
     body = resp.json()
-    assert resp.headers["Location"] == f"/occurrences/{body['occurrence_id']}" and resp.headers["ETag"] == '"v1"'
+    assert (
+        resp.headers["Location"] == f"/occurrences/{body['occurrence_id']}" and resp.headers["ETag"] == '"v1"'
+    )
     assert body["classification"] == {"code": "8N", "title": "Assault with injury"}
     assert body["occurred_to"] == "2025-03-04T22:10:00+00:00"
     assert body["status"] == "open" and body["outcome"] is None and body["version"] == 1
@@ -33,11 +41,15 @@ def test_create_crime_assigns_reference_title_and_defaults(api: Api) -> None:
 
 def test_incident_with_category_and_initial_links(api: Api) -> None:
     n = api.create()
-    body = api.occurrence(type="incident", classification={"code": "PSW-MISSING"},
-                          links=[{"nominal_id": n["nominal_id"], "role": "missing_person"}])
+    body = api.occurrence(
+        type="incident",
+        classification={"code": "PSW-MISSING"},
+        links=[{"nominal_id": n["nominal_id"], "role": "missing_person"}],
+    )
     assert body["classification"]["title"] == "Missing person"
     assert [(lk["nominal_id"], lk["role"], lk["entity_type"]) for lk in body["links"]] == [
-        (n["nominal_id"], "missing_person", "person")]
+        (n["nominal_id"], "missing_person", "person")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -52,8 +64,11 @@ def test_incident_with_category_and_initial_links(api: Api) -> None:
         ({"occurred_from": "2025-03-04T22:10:00"}, 400, None),  # no offset
         ({"status": "closed"}, 422, "RMS-OCC-003"),
         ({"outcome": {"code": "99"}}, 400, "RMS-OCC-005"),
-        ({"type": "incident", "classification": {"code": "PSW-CONCERN"}, "outcome": {"code": "1"}}, 422,
-         "RMS-OCC-004"),
+        (
+            {"type": "incident", "classification": {"code": "PSW-CONCERN"}, "outcome": {"code": "1"}},
+            422,
+            "RMS-OCC-004",
+        ),
         ({"links": [{"nominal_id": str(uuid.uuid4()), "role": "victim"}]}, 422, "RMS-LNK-001"),
         ({"location": {"line1": "x", "town": "y", "postcode": "AA1 1CI"}}, 400, "RMS-ID-003"),
         ({"summary": ""}, 400, None),
@@ -80,8 +95,17 @@ def test_patch_with_concurrency_and_rules(api: Api) -> None:
     problem(api.patch(path, {"occurred_to": "2025-01-01T00:00:00Z"}, '"v1"'), 400, "RMS-OCC-002")
     problem(api.patch(path, {"classification": {"code": "PSW-CONCERN"}}, '"v1"'), 400, "RMS-OCC-001")
     assert api.get(path).json() == occ
-    resp = api.patch(path, {"status": "closed", "outcome": {"code": "15"}, "summary": None,
-                            "classification": {"code": "105A"}, "location": {"postcode": "ls2 2ab"}}, '"v1"')
+    resp = api.patch(
+        path,
+        {
+            "status": "closed",
+            "outcome": {"code": "15"},
+            "summary": None,
+            "classification": {"code": "105A"},
+            "location": {"postcode": "ls2 2ab"},
+        },
+        '"v1"',
+    )
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert body["status"] == "closed" and body["outcome"]["code"] == "15" and body["summary"] is None
@@ -97,15 +121,20 @@ def test_patch_with_concurrency_and_rules(api: Api) -> None:
 
 def test_incident_cannot_take_an_outcome_on_patch(api: Api) -> None:
     occ = api.occurrence(type="incident", classification={"code": "PSW-CONCERN"})
-    problem(api.patch(f"/occurrences/{occ['occurrence_id']}", {"outcome": {"code": "1"}}, "*"), 422, "RMS-OCC-004")
+    problem(
+        api.patch(f"/occurrences/{occ['occurrence_id']}", {"outcome": {"code": "1"}}, "*"), 422, "RMS-OCC-004"
+    )
     ok = api.patch(f"/occurrences/{occ['occurrence_id']}", {"status": "closed"}, "*")
     assert ok.status_code == 200 and ok.json()["status"] == "closed"
 
 
 def test_list_filters(api: Api) -> None:
     n = api.create()
-    inc = api.occurrence(type="incident", classification={"code": "ASB-NUISANCE"},
-                         links=[{"nominal_id": n["nominal_id"], "role": "person_reporting"}])
+    inc = api.occurrence(
+        type="incident",
+        classification={"code": "ASB-NUISANCE"},
+        links=[{"nominal_id": n["nominal_id"], "role": "person_reporting"}],
+    )
     crime = api.occurrence(links=[{"nominal_id": n["nominal_id"], "role": "victim"}])
     mine = api.get("/occurrences", params={"nominal_id": n["nominal_id"]}).json()["items"]
     assert {o["occurrence_id"] for o in mine} == {inc["occurrence_id"], crime["occurrence_id"]}
@@ -127,20 +156,31 @@ def test_list_filters(api: Api) -> None:
 def test_links_people_objects_locations(api: Api) -> None:
     occ = api.occurrence()
     path = f"/occurrences/{occ['occurrence_id']}/links"
-    phone = api.post(path, {"object": {"kind": "telephone", "identifier": "+44 7700 900123",
-                                       "description": "Black handset"}, "role": "used_in_offence"})
+    phone = api.post(
+        path,
+        {
+            "object": {"kind": "telephone", "identifier": "+44 7700 900123", "description": "Black handset"},
+            "role": "used_in_offence",
+        },
+    )
     assert phone.status_code == 201, phone.text
     assert phone.json()["object"]["identifier"] == "07700900123" and phone.json()["entity_type"] == "object"
     car = api.post(path, {"object": {"kind": "vehicle", "identifier": "ab12 cde"}, "role": "stolen"})
     assert car.status_code == 201 and car.json()["object"]["identifier"] == "AB12CDE"
-    place = api.post(path, {"location": {"line1": "Car park, Station Road", "town": "Leeds"}, "role": "scene"})
+    place = api.post(
+        path, {"location": {"line1": "Car park, Station Road", "town": "Leeds"}, "role": "scene"}
+    )
     assert place.status_code == 201 and place.json()["location"]["postcode"] is None
     # The same phone on another occurrence is the same POLE object; the same link again is idempotent.
     other = api.occurrence()
-    again = api.post(f"/occurrences/{other['occurrence_id']}/links",
-                     {"object": {"kind": "telephone", "identifier": "07700 900123"}, "role": "evidence"})
+    again = api.post(
+        f"/occurrences/{other['occurrence_id']}/links",
+        {"object": {"kind": "telephone", "identifier": "07700 900123"}, "role": "evidence"},
+    )
     assert again.json()["object"]["object_id"] == phone.json()["object"]["object_id"]
-    repeat = api.post(path, {"location": {"line1": "car park station road", "town": "LEEDS"}, "role": "scene"})
+    repeat = api.post(
+        path, {"location": {"line1": "car park station road", "town": "LEEDS"}, "role": "scene"}
+    )
     assert repeat.status_code == 200 and repeat.json()["link_id"] == place.json()["link_id"]
     n = api.create()
     first = api.post(path, {"nominal_id": n["nominal_id"], "role": "witness"})
@@ -149,12 +189,17 @@ def test_links_people_objects_locations(api: Api) -> None:
     assert first.json()["link_id"] == second.json()["link_id"]
     listed = api.get(path).json()["items"]
     assert len(listed) == 4
-    assert [lk["role"] for lk in api.get(path, params={"entity_type": "object"}).json()["items"]].count("stolen") == 1
+    assert [lk["role"] for lk in api.get(path, params={"entity_type": "object"}).json()["items"]].count(
+        "stolen"
+    ) == 1
     assert len(api.get(path, params={"role": "witness"}).json()["items"]) == 1
     got = api.get(f"/occurrences/{occ['occurrence_id']}")
     assert got.json()["version"] == 5 and len(got.json()["links"]) == 4
-    kinds = [e["data"]["entity_type"] for e in api.events("occurrence.link_added")
-             if e["resource"]["id"] == occ["occurrence_id"]]
+    kinds = [
+        e["data"]["entity_type"]
+        for e in api.events("occurrence.link_added")
+        if e["resource"]["id"] == occ["occurrence_id"]
+    ]
     assert sorted(kinds) == ["location", "object", "object", "person"]
 
 
@@ -168,8 +213,15 @@ def test_links_people_objects_locations(api: Api) -> None:
         ({"object": {"kind": "email", "identifier": "not-an-email"}, "role": "evidence"}, 400, "RMS-LNK-005"),
         ({"nominal_id": None, "role": "victim"}, 400, None),
         ({"role": "victim"}, 400, None),
-        ({"nominal_id": "00000000-0000-4000-8000-000000000000", "object": {"kind": "other"}, "role": "victim"},
-         400, None),
+        (
+            {
+                "nominal_id": "00000000-0000-4000-8000-000000000000",
+                "object": {"kind": "other"},
+                "role": "victim",
+            },
+            400,
+            None,
+        ),
         ({"nominal_id": "00000000-0000-4000-8000-000000000000", "role": "victim"}, 422, "RMS-LNK-001"),
     ],
 )
@@ -188,16 +240,28 @@ def test_person_link_rules(api: Api) -> None:
     problem(api.post(path, {"nominal_id": n["nominal_id"], "role": "offender"}), 422, "RMS-LNK-002")
     assert api.post(path, {"nominal_id": n["nominal_id"], "role": "person_reporting"}).status_code == 201
     inc = api.occurrence(type="incident", classification={"code": "PSW-CONCERN"})
-    problem(api.post(f"/occurrences/{inc['occurrence_id']}/links", {"nominal_id": n["nominal_id"],
-                                                                    "role": "suspect"}), 422, "RMS-LNK-003")
-    problem(api.post(f"/occurrences/{uuid.uuid4()}/links", {"nominal_id": n["nominal_id"], "role": "witness"}), 404)
+    problem(
+        api.post(
+            f"/occurrences/{inc['occurrence_id']}/links", {"nominal_id": n["nominal_id"], "role": "suspect"}
+        ),
+        422,
+        "RMS-LNK-003",
+    )
+    problem(
+        api.post(f"/occurrences/{uuid.uuid4()}/links", {"nominal_id": n["nominal_id"], "role": "witness"}),
+        404,
+    )
     problem(api.get(f"/occurrences/{uuid.uuid4()}/links"), 404)
     problem(api.post(path, {"nominal_id": n["nominal_id"], "role": "witness"}, scopes="records:read"), 403)
 
 
 def test_linking_a_merged_away_id_links_its_survivor(api: Api) -> None:
     s, d = api.create(pnc_id=None), api.create(pnc_id=None)
-    assert api.post(f"/nominals/{s['nominal_id']}/merges", {"duplicate_id": d["nominal_id"]}).status_code == 200
+    assert (
+        api.post(f"/nominals/{s['nominal_id']}/merges", {"duplicate_id": d["nominal_id"]}).status_code == 200
+    )
     occ = api.occurrence()
-    link = api.post(f"/occurrences/{occ['occurrence_id']}/links", {"nominal_id": d["nominal_id"], "role": "witness"})
+    link = api.post(
+        f"/occurrences/{occ['occurrence_id']}/links", {"nominal_id": d["nominal_id"], "role": "witness"}
+    )
     assert link.status_code == 201 and link.json()["nominal_id"] == s["nominal_id"]

@@ -14,7 +14,9 @@ def test_indicator_says_yes_or_no_and_nothing_else(api: Api, peers: PeerStub) ->
     body = api.get(f"/nominals/{yes['nominal_id']}/intelligence-indicator").json()
     assert set(body) == {"nominal_id", "intelligence_held", "checked_at"}
     assert body["intelligence_held"] is True and body["nominal_id"] == yes["nominal_id"]
-    assert api.get(f"/nominals/{no['nominal_id']}/intelligence-indicator").json()["intelligence_held"] is False
+    assert (
+        api.get(f"/nominals/{no['nominal_id']}/intelligence-indicator").json()["intelligence_held"] is False
+    )
 
 
 def test_indicator_asks_about_merged_ids_too(api: Api, peers: PeerStub) -> None:
@@ -43,8 +45,10 @@ def test_indicator_when_intelligence_is_unreachable(api: Api, records) -> None: 
     client = records.ctx.extras.setdefault("peer_clients", {}).get("intelligence")
     from simulators.clients import client_for
 
-    dead = client_for(records.ctx.config.with_(peers={**records.ctx.config.peers,
-                                                      "intelligence": "http://127.0.0.1:9"}), "intelligence")
+    dead = client_for(
+        records.ctx.config.with_(peers={**records.ctx.config.peers, "intelligence": "http://127.0.0.1:9"}),
+        "intelligence",
+    )
     records.ctx.extras["peer_clients"]["intelligence"] = dead
     try:
         resp = api.get(f"/nominals/{n['nominal_id']}/intelligence-indicator")
@@ -59,16 +63,25 @@ def test_indicator_when_intelligence_is_unreachable(api: Api, records) -> None: 
 def test_custody_history_newest_first_across_merged_ids_and_paged(api: Api, peers: PeerStub) -> None:
     s, d = api.create(pnc_id=None), api.create(pnc_id=None)
     api.post(f"/nominals/{s['nominal_id']}/merges", {"duplicate_id": d["nominal_id"]})
-    rec = lambda n, day: {"custody_id": str(uuid.uuid4()), "custody_number": f"LS-2024-00000{day}",  # noqa: E731
-                          "nominal_id": n, "arrived_at": f"2024-01-0{day}T10:00:00+00:00", "status": "released"}
+
+    def rec(n: str, day: int) -> dict:
+        return {
+            "custody_id": str(uuid.uuid4()),
+            "custody_number": f"LS-2024-00000{day}",
+            "nominal_id": n,
+            "arrived_at": f"2024-01-0{day}T10:00:00+00:00",
+            "status": "released",
+        }
+
     peers.custody[s["nominal_id"]] = [rec(s["nominal_id"], 1), rec(s["nominal_id"], 3)]
     peers.custody[d["nominal_id"]] = [rec(d["nominal_id"], 2)]
     page = api.get(f"/nominals/{d['nominal_id']}/custody-history", params={"limit": 2}).json()
     assert page["nominal_id"] == s["nominal_id"]
     assert [r["arrived_at"][:10] for r in page["items"]] == ["2024-01-03", "2024-01-02"]
     assert page["items"][0]["status"] == "released"  # custody's fields pass through
-    rest = api.get(f"/nominals/{d['nominal_id']}/custody-history",
-                   params={"limit": 2, "cursor": page["next_cursor"]}).json()
+    rest = api.get(
+        f"/nominals/{d['nominal_id']}/custody-history", params={"limit": 2, "cursor": page["next_cursor"]}
+    ).json()
     assert [r["arrived_at"][:10] for r in rest["items"]] == ["2024-01-01"] and rest["next_cursor"] is None
     problem(api.get(f"/nominals/{s['nominal_id']}/custody-history", params={"cursor": "WyJ4Il0"}), 400)
 

@@ -11,8 +11,9 @@ from tests.simkit import POPULATION_CACHE
 
 def population(records) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def]
     cfg = records.ctx.config
-    folder = ensure_population(PopulationSpec(seed=cfg.seed, people=cfg.population, defect_rate=cfg.defect_rate),
-                               POPULATION_CACHE)
+    folder = ensure_population(
+        PopulationSpec(seed=cfg.seed, people=cfg.population, defect_rate=cfg.defect_rate), POPULATION_CACHE
+    )
     return {kind: list(read_records(folder, kind)) for kind in ("nominals", "occurrences", "defects")}
 
 
@@ -37,7 +38,8 @@ def test_reset_loads_everything_with_an_empty_feed(api: Api, records) -> None:  
     for src in pop["occurrences"]:
         got = occurrences[src["occurrence_id"]]
         assert Counter((lk["nominal_id"], lk["role"]) for lk in got["links"]) == Counter(
-            (lk["nominal_id"], lk["role"]) for lk in src["links"])
+            (lk["nominal_id"], lk["role"]) for lk in src["links"]
+        )
         assert got["reference"] == src["reference"] and got["classification"] == src["classification"]
         assert got["outcome"] == src["outcome"] and got["status"] == src["status"]
     for src in pop["nominals"]:
@@ -54,8 +56,9 @@ def test_loaded_nominals_are_searchable_including_aliases(api: Api, records) -> 
     hits = api.get("/nominals", params={"pnc_id": with_pnc["pnc_id"]}).json()["items"]
     assert with_pnc["nominal_id"] in [h["nominal_id"] for h in hits]
     someone = pop["nominals"][0]
-    hits = api.get("/nominals", params={"surname": someone["surname"].upper(),
-                                        "forename": someone["forenames"][0]}).json()["items"]
+    hits = api.get(
+        "/nominals", params={"surname": someone["surname"].upper(), "forename": someone["forenames"][0]}
+    ).json()["items"]
     assert someone["nominal_id"] in [h["nominal_id"] for h in hits]
     aliased = next((n for n in pop["nominals"] if n["aliases"]), None)
     if aliased:
@@ -71,8 +74,10 @@ def test_duplicates_are_separate_and_can_be_merged(api: Api, records) -> None:  
         assert api.get(f"/nominals/{d['nominal_id']}").json()["nominal_id"] == d["nominal_id"]
     if dupes:
         d = dupes[0]
-        resp = api.post(f"/nominals/{d['original_nominal_id']}/merges", {"duplicate_id": d["nominal_id"],
-                                                                          "reason": "population duplicate"})
+        resp = api.post(
+            f"/nominals/{d['original_nominal_id']}/merges",
+            {"duplicate_id": d["nominal_id"], "reason": "population duplicate"},
+        )
         assert resp.status_code in (200, 422), resp.text  # 422 only if a domain rule forbids it
         if resp.status_code == 200:
             assert api.get(f"/nominals/{d['nominal_id']}").json()["nominal_id"] == d["original_nominal_id"]

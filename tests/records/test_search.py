@@ -45,7 +45,11 @@ def test_search_by_cro_number(api: Api) -> None:
 def test_name_matching_ignores_case_accents_and_punctuation(api: Api) -> None:
     base = uniq("Obr")
     n = api.create(surname=f"O'{base.capitalize()}-Zoë", forenames=["Siân"])
-    for surname, forename in ((f"o{base}zoe", "sian"), (f"O {base.upper()} ZOE", "SIAN"), (f"O'{base}-Zoë", "Siân")):
+    for surname, forename in (
+        (f"o{base}zoe", "sian"),
+        (f"O {base.upper()} ZOE", "SIAN"),
+        (f"O'{base}-Zoë", "Siân"),
+    ):
         hits = found(api, surname=surname, forename=forename)
         assert n["nominal_id"] in hits, (surname, forename)
         match = hits[n["nominal_id"]]["match"]
@@ -83,11 +87,17 @@ def test_sound_alike_names_match_last(api: Api) -> None:
 
 def test_aliases_match_and_say_so(api: Api) -> None:
     alias_surname = uniq("Kray")
-    n = api.create(surname=uniq("Real"), aliases=[{"surname": alias_surname, "forenames": ["Ronnie"],
-                                                    "date_of_birth": "1933-10-24"}])
+    n = api.create(
+        surname=uniq("Real"),
+        aliases=[{"surname": alias_surname, "forenames": ["Ronnie"], "date_of_birth": "1933-10-24"}],
+    )
     hit = found(api, surname=alias_surname, forename="Ronnie")[n["nominal_id"]]
     assert hit["match"]["via_alias"] is True and hit["match"]["score"] == pytest.approx(0.9)
-    assert hit["match"]["alias"] == {"surname": alias_surname, "forenames": ["Ronnie"], "date_of_birth": "1933-10-24"}
+    assert hit["match"]["alias"] == {
+        "surname": alias_surname,
+        "forenames": ["Ronnie"],
+        "date_of_birth": "1933-10-24",
+    }
     # The alias's own date of birth is searchable, and does not leak onto the primary identity.
     assert n["nominal_id"] in found(api, surname=alias_surname, date_of_birth="1933-10-24")
     assert n["nominal_id"] not in found(api, surname=alias_surname, date_of_birth="1990-05-06")
@@ -105,8 +115,11 @@ def test_full_and_partial_dates_of_birth_match_both_ways(api: Api) -> None:
     assert hits[full["nominal_id"]]["match"]["date_of_birth_match"] == "exact"
     assert hits[year_only["nominal_id"]]["match"]["date_of_birth_match"] == "partial"
     assert hits[year_only["nominal_id"]]["match"]["score"] < hits[full["nominal_id"]]["match"]["score"]
-    assert set(found(api, surname=surname, date_of_birth="1972")) == {full["nominal_id"], year_only["nominal_id"],
-                                                                      month["nominal_id"]}
+    assert set(found(api, surname=surname, date_of_birth="1972")) == {
+        full["nominal_id"],
+        year_only["nominal_id"],
+        month["nominal_id"],
+    }
     assert set(found(api, surname=surname, date_of_birth="1973-11")) == {other["nominal_id"]}
     only_dob = found(api, date_of_birth="1972-11-23")
     assert full["nominal_id"] in only_dob and other["nominal_id"] not in only_dob
@@ -131,7 +144,10 @@ def test_names_without_letters_match_nothing(api: Api) -> None:
 
 def test_results_page_with_a_stable_cursor(api: Api) -> None:
     surname = uniq("Pager")
-    ids = {api.create(surname=surname, forenames=[f]).get("nominal_id") for f in ("Ann", "Anne", "Bea", "Cy", "Di")}
+    ids = {
+        api.create(surname=surname, forenames=[f]).get("nominal_id")
+        for f in ("Ann", "Anne", "Bea", "Cy", "Di")
+    }
     seen, cursor, pages = [], None, 0
     while True:
         params = {"surname": surname, "limit": 2, **({"cursor": cursor} if cursor else {})}
@@ -157,7 +173,16 @@ def test_without_criteria_lists_active_nominals_in_id_order(api: Api) -> None:
     assert nxt["items"][0]["nominal_id"] > ids[-1]
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 201}, {"surname": ""}, {"surname": "x" * 101},
-                                    {"date_of_birth": "85"}, {"pnc_id": "1"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": 0},
+        {"limit": 201},
+        {"surname": ""},
+        {"surname": "x" * 101},
+        {"date_of_birth": "85"},
+        {"pnc_id": "1"},
+    ],
+)
 def test_malformed_search_parameters_are_400(api: Api, params: dict) -> None:
     assert api.get("/nominals", params=params).status_code == 400

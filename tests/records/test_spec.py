@@ -68,16 +68,33 @@ def test_links_point_at_real_operations() -> None:
 
 def test_inputs_forbid_unknown_fields() -> None:
     schemas = load_spec("records")["components"]["schemas"]
-    for name in ("NewNominal", "NominalPatch", "AddressInput", "AliasInput", "WarningMarkerInput", "MergeRequest",
-                 "NewOccurrence", "OccurrencePatch", "NewLink", "LocationInput", "PoleObjectInput",
-                 "NewCustodyOutcome", "CodeInput", "ChargeInput"):
+    for name in (
+        "NewNominal",
+        "NominalPatch",
+        "AddressInput",
+        "AliasInput",
+        "WarningMarkerInput",
+        "MergeRequest",
+        "NewOccurrence",
+        "OccurrencePatch",
+        "NewLink",
+        "LocationInput",
+        "PoleObjectInput",
+        "NewCustodyOutcome",
+        "CodeInput",
+        "ChargeInput",
+    ):
         assert schemas[name]["additionalProperties"] is False, name
 
 
 def test_served_routes_and_document_agree(api: Api, records) -> None:  # type: ignore[no-untyped-def]
     spec = load_spec("records")
-    served = {(flask_rule_to_template(r.rule), m.lower()) for r in records.app.url_map.iter_rules()
-              for m in r.methods if m not in ("HEAD", "OPTIONS") and not r.rule.startswith(("/_sim", "/static"))}
+    served = {
+        (flask_rule_to_template(r.rule), m.lower())
+        for r in records.app.url_map.iter_rules()
+        for m in r.methods
+        if m not in ("HEAD", "OPTIONS") and not r.rule.startswith(("/_sim", "/static"))
+    }
     documented = {(path, m) for path, m, _ in operations(spec)}
     assert served == documented
     assert api.get("/openapi.json", scopes="").json() == spec
