@@ -17,21 +17,22 @@ ARG BASE_IMAGE=python:3.11-slim
 FROM ${BASE_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PYTHONDONTWRITEBYTECODE=1
 RUN python3 -m venv /opt/interop
-# Dependencies first (their layer survives source edits): from the wheelhouse when it has wheels,
-# else from the package index.
+# The virtual environment depends only on pyproject.toml and the wheels, so its layer survives
+# source edits. The project is installed editable against placeholder packages: the install
+# only records where `simulators` and `harness` live (/app), and the `interop` command.
+# Wheels from deploy/wheelhouse/ when there are any (no network needed), else the package index.
 COPY deploy/wheelhouse/ /wheels/
 COPY pyproject.toml README.md /app/
-RUN if ls /wheels/*.whl >/dev/null 2>&1; then \
-        /opt/interop/bin/pip install --no-index --find-links /wheels /wheels/*.whl; \
+RUN mkdir -p /app/simulators /app/harness \
+ && touch /app/simulators/__init__.py /app/harness/__init__.py \
+ && if ls /wheels/*.whl >/dev/null 2>&1; then \
+        /opt/interop/bin/pip install --no-index --find-links /wheels -e /app; \
     else \
-        /opt/interop/bin/pip install setuptools wheel /app; \
+        /opt/interop/bin/pip install -e /app; \
     fi
 # The source (.dockerignore keeps it to the packages, contracts/ and scenarios/, whichever exist).
-COPY . /app/
-# Editable: the code keeps finding contracts/ and scenarios/ beside it, as in a checkout.
-RUN rm -rf /app/deploy \
- && /opt/interop/bin/pip install --no-deps --no-build-isolation -e /app \
- && /opt/interop/bin/python -m compileall -q /app/simulators /app/harness
+COPY . /src/
+RUN rm -rf /src/deploy
 
 FROM ${BASE_IMAGE}
 LABEL org.opencontainers.image.title="interop-range simulators" \
@@ -43,7 +44,7 @@ ENV PATH=/opt/interop/bin:$PATH \
     INTEROP_HOME=/var/lib/interop
 RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/interop --create-home interop
 COPY --from=build /opt/interop /opt/interop
-COPY --from=build /app /app
+COPY --from=build /src /app
 COPY deploy/entrypoint.sh /usr/local/bin/interop-entrypoint
 COPY deploy/healthcheck.py /usr/local/bin/interop-healthcheck
 RUN chmod 0755 /usr/local/bin/interop-entrypoint /usr/local/bin/interop-healthcheck

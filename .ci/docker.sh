@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A Docker engine for the tests, and the small test image they run (no image registry needed).
 #
-#   bash .ci/docker.sh start   # idempotent: docker.io + busybox-static installed, dockerd answering,
-#                              # test image built (skipped when it is up to date)
+#   bash .ci/docker.sh start   # idempotent: docker.io, docker-compose (Debian 12: v1) and
+#                              # busybox-static installed, dockerd answering, test image built
+#                              # (skipped when it is up to date)
 #   bash .ci/docker.sh image   # rebuild only the test image
 #   bash .ci/docker.sh stop    # stop dockerd if this script started it (never one it found running)
 #
@@ -27,7 +28,16 @@ engine_answers() { docker info >/dev/null 2>&1; }
 install_packages() {
   local missing=()
   command -v dockerd >/dev/null || missing+=(docker.io)
-  [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || missing+=(busybox-static)
+  # compose.yaml's slow test uses the compose command when there is one (else the SDK).
+  if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null; then
+    missing+=(docker-compose)
+  fi
+  # The image holds nothing but busybox: it must be the static build (Debian's busybox-static).
+  local linkage=""
+  [ -x /bin/busybox ] && linkage=$(LANG=C ldd /bin/busybox 2>&1 || true)
+  if [[ "$linkage" != *"not a dynamic executable"* ]]; then
+    missing+=(busybox-static)
+  fi
   if [ "${#missing[@]}" -gt 0 ]; then
     log "installing ${missing[*]}"
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") \

@@ -16,6 +16,7 @@ import resource
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -278,6 +279,85 @@ def _timed(fn: Callable[..., object], *args: object) -> tuple[float, float, obje
     return time.perf_counter() - started, _cpu_seconds() - cpu, result
 
 
+@dataclass
+class PopulationRun:
+    """What one measurement found: both generators' wall and CPU time, and what they wrote."""
+
+    people: int
+    naive_people: int
+    real_s: float
+    real_cpu: float
+    naive_s: float
+    naive_cpu: float
+    real_records: int
+    naive_records: int
+    workers: str
+
+    @property
+    def real_rate(self) -> float:
+        return self.people / self.real_s if self.real_s else float("inf")
+
+    @property
+    def naive_rate(self) -> float:
+        return self.naive_people / self.naive_s if self.naive_s else float("inf")
+
+    @property
+    def ratio(self) -> float:
+        return self.real_rate / self.naive_rate if self.naive_rate else float("inf")
+
+    @property
+    def real_us(self) -> float:
+        return self.real_cpu / max(1, self.people) * 1e6
+
+    @property
+    def naive_us(self) -> float:
+        return self.naive_cpu / max(1, self.naive_people) * 1e6
+
+    @property
+    def cpu_ratio(self) -> float:
+        return self.naive_us / self.real_us if self.real_us else float("inf")
+
+    @property
+    def projected_100k_s(self) -> float:
+        return self.real_s * 100_000 / max(1, self.people)
+
+
+def measure(
+    people: int = 100_000,
+    naive_people: int = 2_000,
+    seed: int = 1,
+    out_dir: Path | None = None,
+    log: Callable[[str], None] | None = None,
+) -> PopulationRun:
+    """Time the real generator on `people` and the naive one on `naive_people`.
+
+    The real population goes to `out_dir` when given (so `python -m bench` can hand it to the
+    simulators instead of generating it twice), else to a temporary folder.
+    """
+    with tempfile.TemporaryDirectory(prefix="interop-bench-") as tmp:
+        real_dir = out_dir or Path(tmp, "real")
+        naive_dir = Path(tmp, "naive")
+        naive_dir.mkdir()
+        spec = PopulationSpec(seed=seed, people=people)
+        if log:
+            log(f"real generator: {people:,} people ...")
+        real_s, real_cpu, manifest = _timed(write_population, spec, real_dir)
+        if log:
+            log(f"naive baseline: {naive_people:,} people ...")
+        naive_s, naive_cpu, naive_counts = _timed(naive_write, naive_people, naive_dir, seed)
+    return PopulationRun(
+        people=people,
+        naive_people=naive_people,
+        real_s=real_s,
+        real_cpu=real_cpu,
+        naive_s=naive_s,
+        naive_cpu=naive_cpu,
+        real_records=sum(manifest["counts"].values()),  # type: ignore[index]
+        naive_records=sum(naive_counts.values()),  # type: ignore[union-attr]
+        workers=_workers_label(spec),
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure both generators and print the comparison; exit 1 when a target is missed."""
     parser = argparse.ArgumentParser(prog="python -m bench.population", description=__doc__.splitlines()[0])
@@ -286,25 +366,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     console = Console()
-
-    with tempfile.TemporaryDirectory(prefix="interop-bench-") as tmp:
-        real_dir = Path(tmp, "real")
-        naive_dir = Path(tmp, "naive")
-        naive_dir.mkdir()
-        spec = PopulationSpec(seed=args.seed, people=args.people)
-        console.print(f"real generator: {args.people:,} people ...", highlight=False)
-        real_s, real_cpu, manifest = _timed(write_population, spec, real_dir)
-        console.print(f"naive baseline: {args.naive_people:,} people ...", highlight=False)
-        naive_s, naive_cpu, naive_counts = _timed(naive_write, args.naive_people, naive_dir, args.seed)
-
-    real_rate = args.people / real_s if real_s else float("inf")
-    naive_rate = args.naive_people / naive_s if naive_s else float("inf")
-    ratio = real_rate / naive_rate if naive_rate else float("inf")
-    real_us = real_cpu / max(1, args.people) * 1e6
-    naive_us = naive_cpu / max(1, args.naive_people) * 1e6
-    cpu_ratio = naive_us / real_us if real_us else float("inf")
-    real_records = sum(manifest["counts"].values())  # type: ignore[index]
-    naive_records = sum(naive_counts.values())  # type: ignore[union-attr]
+    run = measure(
+        args.people, args.naive_people, args.seed, log=lambda msg: console.print(msg, highlight=False)
+    )
 
     table = Table(title="Synthetic population generation", title_justify="left")
     table.add_column("generator")
@@ -314,30 +378,30 @@ def main(argv: list[str] | None = None) -> int:
     table.add_column("people/s", justify="right")
     table.add_column("CPU us/person", justify="right")
     table.add_row(
-        f"real (pooled data, seeded RNG, {_workers_label(spec)})",
-        f"{args.people:,}",
-        f"{real_records:,}",
-        f"{real_s:.2f}",
-        f"{real_rate:,.0f}",
-        f"{real_us:,.0f}",
+        f"real (pooled data, seeded RNG, {run.workers})",
+        f"{run.people:,}",
+        f"{run.real_records:,}",
+        f"{run.real_s:.2f}",
+        f"{run.real_rate:,.0f}",
+        f"{run.real_us:,.0f}",
     )
     table.add_row(
         "naive (one Faker call per field, 1 process)",
-        f"{args.naive_people:,}",
-        f"{naive_records:,}",
-        f"{naive_s:.2f}",
-        f"{naive_rate:,.0f}",
-        f"{naive_us:,.0f}",
+        f"{run.naive_people:,}",
+        f"{run.naive_records:,}",
+        f"{run.naive_s:.2f}",
+        f"{run.naive_rate:,.0f}",
+        f"{run.naive_us:,.0f}",
     )
     console.print(table)
 
-    ratio_ok = ratio >= TARGET_RATIO
+    ratio_ok = run.ratio >= TARGET_RATIO
     console.print(
-        f"ratio real/naive (people/s): [bold]{ratio:.1f}x[/] (target >= {TARGET_RATIO:.0f}x) "
+        f"ratio real/naive (people/s): [bold]{run.ratio:.1f}x[/] (target >= {TARGET_RATIO:.0f}x) "
         + ("[green]met[/]" if ratio_ok else "[red]missed[/]")
-        + f"; per CPU second: {cpu_ratio:.1f}x"
+        + f"; per CPU second: {run.cpu_ratio:.1f}x"
     )
-    projected = real_s * 100_000 / max(1, args.people)
+    projected = run.projected_100k_s
     fast_ok = projected < TARGET_SECONDS_100K
     if args.people >= 100_000:
         console.print(

@@ -22,6 +22,7 @@ import contextlib
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -116,18 +117,24 @@ def _pid_alive(pid: int) -> bool:
 
 
 def reap_orphans(client: DockerClient) -> list[str]:
-    """Remove containers left by harness runs on this host that were killed outright; their names."""
+    """Remove containers left by harness runs on this host that were killed outright; their names.
+
+    Best effort: never a reason to fail the run that is starting.
+    """
     removed = []
     host = socket.gethostname()
-    for container in client.containers.list(all=True, filters={"label": [LABEL, f"{LABEL_HOST}={host}"]}):
-        try:
-            pid = int(container.labels.get(LABEL_PID, "0"))
-        except ValueError:
-            continue
-        if pid and pid != os.getpid() and not _pid_alive(pid):
+    try:
+        found = client.containers.list(
+            all=True, sparse=True, ignore_removed=True, filters={"label": [LABEL, f"{LABEL_HOST}={host}"]}
+        )
+    except Exception:
+        return removed
+    for container in found:
+        pid = str((container.attrs.get("Labels") or {}).get(LABEL_PID, ""))
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
             with contextlib.suppress(Exception):
-                container.remove(force=True)
-                removed.append(container.name)
+                container.remove(force=True, v=True)
+                removed.append(str(container.attrs.get("Names", [container.id])[0]).lstrip("/"))
     return removed
 
 
@@ -161,7 +168,13 @@ def _tail(text: str, lines: int = TAIL_LINES) -> str:
 
 
 def _state(container: Container) -> dict[str, Any]:
-    container.reload()
+    """The container's State (reloading its attributes); a removed container is not running."""
+    from docker.errors import NotFound
+
+    try:
+        container.reload()
+    except NotFound:
+        return {"Running": False, "Removed": True}
     return dict(container.attrs.get("State") or {})
 
 
@@ -184,7 +197,11 @@ def _published_port(container: Container, container_port: int, image: str, timeo
 def _exited_error(container: Container, image: str) -> InteropError:
     state = _state(container)
     code = state.get("ExitCode")
-    reason = "was killed for lack of memory" if state.get("OOMKilled") else f"exited with code {code}"
+    reason = f"exited with code {code}"
+    if state.get("OOMKilled"):
+        reason = "was killed for lack of memory"
+    elif state.get("Removed"):
+        reason = "was removed by someone else"
     tail = _tail(container_logs(container, tail=50))
     logs = f"; last log lines: {tail}" if tail else "; it wrote no log output"
     return InteropError(f"container {container.name} from {image} {reason} before it answered HTTP{logs}")
@@ -217,9 +234,10 @@ class _NotAlive(Exception):
 
 @contextmanager
 def _signals_become_exceptions() -> Iterator[None]:
-    """SIGTERM raises SystemExit so `finally` removes the container; a second Ctrl-C cannot skip clean-up.
+    """SIGTERM raises SystemExit (as Ctrl-C raises KeyboardInterrupt), so `finally` removes the container.
 
-    Only in the main thread (signal handlers cannot be set elsewhere); restored afterwards.
+    Python's default SIGTERM ends the process without running `finally`. Only in the main thread
+    (signal handlers cannot be set elsewhere); the old handler is restored afterwards.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -260,7 +278,10 @@ def _deferred_interrupts() -> Iterator[None]:
 
 
 def _remove(container: Container, log_path: Path) -> None:
-    """Keep the logs, then remove the container (force: it may still run)."""
+    """Keep the logs, then remove the container (force: it may still run).
+
+    Never raises (the run's own outcome matters more); says so on stderr if the container stays.
+    """
     from docker.errors import NotFound
 
     with contextlib.suppress(OSError):
@@ -271,9 +292,14 @@ def _remove(container: Container, log_path: Path) -> None:
             return
         except NotFound:
             return
-        except Exception:
+        except Exception as exc:
             if attempt == 2:
-                raise
+                print(
+                    f"interop: warning: could not remove container {container.name} ({_one_line(exc, 120)}); "
+                    f"remove it with: docker rm -f {container.name}",
+                    file=sys.stderr,
+                )
+                return
             time.sleep(0.5)
 
 
@@ -288,7 +314,6 @@ def docker_target(
     env: dict[str, str] | None = None,
     network: str | None = None,
     pull: bool | None = None,
-    command: list[str] | str | None = None,
 ) -> Iterator[Target]:
     """Run `image` for the duration of the block and yield where it answers.
 
@@ -312,73 +337,42 @@ def docker_target(
             f"container listens on it itself: stop what uses it or choose --container-port"
         )
 
-    from docker.errors import APIError
+    from docker.errors import APIError, DockerException
 
     client = docker_client()
+    log_path = report_dir / LOG_FILE
+    container: Container | None = None
     try:
-        find_image(client, image, pull=bool(pull))
-        reap_orphans(client)
-        report_dir.mkdir(parents=True, exist_ok=True)
-        log_path = report_dir / LOG_FILE
-        name = f"interop-target-{uuid.uuid4().hex[:10]}"
-        labels = {
-            LABEL: "1",
-            LABEL_PID: str(os.getpid()),
-            LABEL_HOST: socket.gethostname(),
-            f"{LABEL}.target": raw,
-        }
-        options: dict[str, Any] = {
-            "name": name,
-            "labels": labels,
-            "environment": dict(env or {}),
-            "detach": True,
-        }
-        if command is not None:
-            options["command"] = command
-        if network == "host":
-            options["network_mode"] = "host"
-            options["extra_hosts"] = {GATEWAY_NAME: "127.0.0.1"}
-        else:
-            # ('127.0.0.1',): loopback only, host port chosen by the engine.
-            options["ports"] = {f"{container_port}/tcp": ("127.0.0.1",)}
-            options["extra_hosts"] = {GATEWAY_NAME: "host-gateway"}
-        container: Container | None = None
         with _signals_become_exceptions():
             try:
                 try:
-                    container = client.containers.create(image, **options)
+                    find_image(client, image, pull=bool(pull))
+                    reap_orphans(client)
+                    report_dir.mkdir(parents=True, exist_ok=True)
+                    container = client.containers.create(
+                        image, **_create_options(raw, env, network, container_port)
+                    )
                     container.start()
+                    if network == "host":
+                        host_port = container_port
+                    else:
+                        host_port = _published_port(container, container_port, image)
+                    base = f"http://127.0.0.1:{host_port}"
+                    _wait_until_ready(container, image, base, startup_timeout, container_port)
+                except InteropError:
+                    raise
                 except APIError as exc:
-                    raise InteropError(
-                        f"cannot start a container from {image}: {_one_line(exc.explanation or exc)}"
-                    ) from None
-                if network == "host":
-                    host_port = container_port
-                else:
-                    host_port = _published_port(container, container_port, image)
-                base = f"http://127.0.0.1:{host_port}"
-
-                def _alive() -> bool:
-                    return bool(_state(container).get("Running"))
-
-                try:
-                    wait_for_http(base, startup_timeout, _alive)
-                except _NotAlive:
-                    raise _exited_error(container, image) from None
-                except InteropError as exc:
-                    tail = _tail(container_logs(container, tail=50))
-                    raise InteropError(
-                        f"container {name} from {image} is running but {exc}"
-                        + (f"; last log lines: {tail}" if tail else "; no log output")
-                        + f" (is the product listening on port {container_port} on all "
-                        f"interfaces? see --container-port)"
-                    ) from None
+                    reason = _one_line(exc.explanation or exc)
+                    raise InteropError(f"the Docker engine could not run {image}: {reason}") from None
+                except (DockerException, requests.RequestException) as exc:
+                    reason = _one_line(exc, 200)
+                    raise InteropError(f"lost the Docker engine while starting {image}: {reason}") from None
                 yield Target(
                     raw,
                     base,
                     "docker",
                     {
-                        "container": name,
+                        "container": container.name,
                         "container_id": container.id,
                         "image": image,
                         "network": network,
@@ -393,3 +387,44 @@ def docker_target(
                         _remove(container, log_path)
     finally:
         client.close()
+
+
+def _create_options(
+    raw: str, env: dict[str, str] | None, network: str, container_port: int
+) -> dict[str, Any]:
+    """How the container is created: our labels, its environment, its network and port."""
+    options: dict[str, Any] = {
+        "name": f"interop-target-{uuid.uuid4().hex[:10]}",
+        "labels": {
+            LABEL: "1",
+            LABEL_PID: str(os.getpid()),
+            LABEL_HOST: socket.gethostname(),
+            f"{LABEL}.target": raw,
+        },
+        "environment": dict(env or {}),
+        "detach": True,
+    }
+    if network == "host":
+        options["network_mode"] = "host"
+        options["extra_hosts"] = {GATEWAY_NAME: "127.0.0.1"}
+    else:
+        # ('127.0.0.1',): loopback only, host port chosen by the engine.
+        options["ports"] = {f"{container_port}/tcp": ("127.0.0.1",)}
+        options["extra_hosts"] = {GATEWAY_NAME: "host-gateway"}
+    return options
+
+
+def _wait_until_ready(
+    container: Container, image: str, base: str, timeout: float, container_port: int
+) -> None:
+    try:
+        wait_for_http(base, timeout, lambda: bool(_state(container).get("Running")))
+    except _NotAlive:
+        raise _exited_error(container, image) from None
+    except InteropError as exc:
+        tail = _tail(container_logs(container, tail=50))
+        logs = f"; last log lines: {tail}" if tail else "; it wrote no log output"
+        raise InteropError(
+            f"container {container.name} from {image} is running but {exc}{logs} (is the product listening "
+            f"on port {container_port} on all interfaces? see --container-port)"
+        ) from None

@@ -1,4 +1,4 @@
-"""Is auth enforced? Replay a request that worked with a token: without it, with a forged one, with the wrong scope.
+"""Is auth enforced? Replay a request that worked with a token: without one, with a forged one, wrong scope.
 
 Why our own check and not Schemathesis's `ignored_auth`: that check only knows `apiKey` and
 `http` security schemes (`get_security_parameters` filters on the scheme type), so against the
@@ -70,16 +70,26 @@ def forge(token: str) -> tuple[str, str]:
 def _send(request: SentRequest, timeout: float) -> tuple[int | None, str]:
     headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
     try:
-        r = requests.request(request.method, request.url, headers=headers, data=request.body, timeout=timeout,
-                             allow_redirects=False)
+        r = requests.request(
+            request.method,
+            request.url,
+            headers=headers,
+            data=request.body,
+            timeout=timeout,
+            allow_redirects=False,
+        )
     except requests.RequestException as exc:
         return None, f"{type(exc).__name__}: {exc}"
     return r.status_code, ""
 
 
-def probe_operations(ops: list[Operation], candidates: dict[str, Exchange], token: str,
-                     wrong_token: Callable[[Operation], tuple[list[str], str | None]],
-                     timeout: float) -> list[AuthOutcome]:
+def probe_operations(
+    ops: list[Operation],
+    candidates: dict[str, Exchange],
+    token: str,
+    wrong_token: Callable[[Operation], tuple[list[str], str | None]],
+    timeout: float,
+) -> list[AuthOutcome]:
     """Send the three probes for every secured operation in `ops`."""
     forged, forged_expr = forge(token)
     main_secrets = {token: TOKEN_VAR}
@@ -96,13 +106,24 @@ def probe_operations(ops: list[Operation], candidates: dict[str, Exchange], toke
         req = base.request
         probes = [
             AuthProbe("no-token", req.with_header("Authorization", None), 401),
-            AuthProbe("forged-token", req.with_header("Authorization", f"Bearer {forged}"), 401,
-                      secrets={forged: forged_expr, **main_secrets}),
+            AuthProbe(
+                "forged-token",
+                req.with_header("Authorization", f"Bearer {forged}"),
+                401,
+                secrets={forged: forged_expr, **main_secrets},
+            ),
         ]
         scopes, other = wrong_token(op)
         if other:
-            probes.append(AuthProbe("wrong-scope", req.with_header("Authorization", f"Bearer {other}"), 403,
-                                    scopes=scopes, secrets={other: WRONG_SCOPE_VAR, **main_secrets}))
+            probes.append(
+                AuthProbe(
+                    "wrong-scope",
+                    req.with_header("Authorization", f"Bearer {other}"),
+                    403,
+                    scopes=scopes,
+                    secrets={other: WRONG_SCOPE_VAR, **main_secrets},
+                )
+            )
         for probe in probes:
             probe.status, probe.error = _send(probe.request, timeout)
             probe.secrets = probe.secrets or dict(main_secrets)

@@ -13,7 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # Headers every HTTP client adds by itself; repeating them only makes the command harder to read.
-_TRANSPORT_HEADERS = {"user-agent", "accept-encoding", "connection", "content-length", "x-schemathesis-testcaseid"}
+_TRANSPORT_HEADERS = {
+    "user-agent",
+    "accept-encoding",
+    "connection",
+    "content-length",
+    "x-schemathesis-testcaseid",
+}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +28,8 @@ from harness.fuzz.options import TOKEN_ENDPOINT_MAX_EXAMPLES, FuzzOptions
 # a business reason - an unknown cursor, a duplicate, a rule - and the standard allows that with
 # 4xx), object_level_authorization (needs several identities), unsupported_method,
 # allow_header_conformance and missing_required_header (HTTP hygiene the standard does not state).
+# ignored_auth stays on for documents with http/apiKey schemes; for OAuth2 it never fires, which is
+# why harness/fuzz/auth.py exists.
 ENGINE_CHECKS = (
     "not_a_server_error",
     "status_code_conformance",
@@ -99,9 +100,9 @@ class EngineResult:
     # Per operation: a positive request sent with our token, preferring one that succeeded (2xx).
     auth_candidates: dict[str, Exchange] = field(default_factory=dict)
     test_cases: int = 0
-    stop_reason: str = ""
+    stop_reason: str = ""  # "completed" (the whole pass ran), "max_time" (cut by --max-time), ...
     running_time_s: float = 0.0
-    stopped_at_cap: bool = False
+    stopped_at_cap: bool = False  # the engine overran the budget and grace; we stopped it
     stateful_links: int = 0
     phases_run: list[str] = field(default_factory=list)
 
@@ -129,8 +130,9 @@ def build_config(base_url: str, token: str | None, options: FuzzOptions) -> Any:
     }
     if token:
         data["headers"] = {"Authorization": f"Bearer {token}"}
-    if options.engine_max_time is not None:
-        data["max-time"] = options.engine_max_time
+    # The time budget makes Schemathesis share time between phases and operations; it would also
+    # start further cycles of new inputs while time remains, which run_engine does not let happen.
+    data["max-time"] = options.engine_max_time
     return SchemathesisConfig.from_dict(data)
 
 
@@ -221,10 +223,18 @@ class _Collector:
         operation = failure.operation or (node.value.operation.label if node is not None else "")
         chain_ids = [step.case_id for step in info.steps] or [failing_id]
         chain = [_exchange(recorder.interactions[cid]) for cid in chain_ids if cid in recorder.interactions]
-        self.result.failures.append(RecordedFailure(
-            check=check.name, operation=operation, title=failure.title, message=failure.message,
-            code=getattr(failure, "code", ""), phase=phase, exchange=_exchange(interaction), chain=chain,
-        ))
+        self.result.failures.append(
+            RecordedFailure(
+                check=check.name,
+                operation=operation,
+                title=failure.title,
+                message=failure.message,
+                code=getattr(failure, "code", ""),
+                phase=phase,
+                exchange=_exchange(interaction),
+                chain=chain,
+            )
+        )
 
     def error(self, event: Any) -> None:
         info = event.info
@@ -232,8 +242,11 @@ class _Collector:
         from schemathesis.engine.errors import UnhealthyAPIError, UnresponsiveOperationError
 
         target = isinstance(error, requests.RequestException | UnresponsiveOperationError | UnhealthyAPIError)
-        self.result.errors.append(EngineError(event.label or "", info.title, info.message or str(error), target,
-                                              info.code_sample or ""))
+        self.result.errors.append(
+            EngineError(
+                event.label or "", info.title, info.message or str(error), target, info.code_sample or ""
+            )
+        )
 
     def finish(self) -> EngineResult:
         for label, exchange in self._fallback.items():
@@ -241,8 +254,12 @@ class _Collector:
         return self.result
 
 
-def run_engine(spec: dict[str, Any], base_url: str, token: str | None, options: FuzzOptions,
-               progress: Callable[[str], None] | None = None) -> EngineResult:
+def run_engine(
+    spec: dict[str, Any],
+    base_url: str,
+    token: str | None,
+    options: FuzzOptions,
+) -> EngineResult:
     """Fuzz every operation of `spec` at `base_url`; returns what was sent and what failed."""
     import schemathesis
     from schemathesis.engine import events as st_events
@@ -254,29 +271,41 @@ def run_engine(spec: dict[str, Any], base_url: str, token: str | None, options: 
     started = time.monotonic()
     stream = from_schema(schema).execute()
     stopping = False
+    pass_done = False
+    full_passes: set[str] = set()
     for event in stream:
         if not stopping and time.monotonic() - started > options.hard_deadline_s:
             stopping = True
             collector.result.stopped_at_cap = True
             stream.stop()
         if isinstance(event, st_events.ScenarioFinished):
-            collector.scenario(event)
+            if not pass_done:
+                collector.scenario(event)
         elif isinstance(event, st_events.NonFatalError):
-            collector.error(event)
+            if not pass_done:
+                collector.error(event)
         elif isinstance(event, st_events.PhaseStarted):
             name = event.phase.name.value
+            # One pass: a second full round of fuzzing or stateful is Schemathesis using spare
+            # time for new inputs. (Coverage "catch-up" rounds on a few operations are part of
+            # the pass: they retry what the target's error messages taught it.)
+            if event.operations is None and name in ("fuzzing", "stateful"):
+                if name in full_passes and not stopping:
+                    stopping = pass_done = True
+                    stream.stop()
+                    continue
+                full_passes.add(name)
             if name in TESTING_PHASES and name not in collector.result.phases_run:
                 collector.result.phases_run.append(name)
             if event.payload is not None and hasattr(event.payload, "transitions_selected"):
                 collector.result.stateful_links = event.payload.transitions_selected
-            if progress is not None:
-                progress(name)
         elif isinstance(event, st_events.FatalError):
             raise RuntimeError(f"Schemathesis stopped: {event.exception}") from event.exception
         elif isinstance(event, st_events.EngineFinished):
-            collector.result.stop_reason = event.stop_reason.value
+            collector.result.stop_reason = "completed" if pass_done else event.stop_reason.value
             collector.result.running_time_s = event.running_time
             for failure in event.failures:  # class-based after-run checks (none of ours today)
-                collector.result.errors.append(EngineError(failure.operation or "", failure.title, failure.message,
-                                                           True))
+                collector.result.errors.append(
+                    EngineError(failure.operation or "", failure.title, failure.message, True)
+                )
     return collector.finish()

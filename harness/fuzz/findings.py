@@ -37,8 +37,12 @@ CHECKS: dict[str, CheckInfo] = {
     "status_code_conformance": CheckInfo("STD-STATUS", "Only status codes documented for the operation."),
     "content_type_conformance": CheckInfo("STD-CONTENT-TYPE", "Only documented media types."),
     "response_schema_conformance": CheckInfo("STD-SCHEMA", "Response bodies match the documented schema."),
-    "response_headers_conformance": CheckInfo("STD-HEADERS", "Documented response headers are present and valid."),
-    "negative_data_rejection": CheckInfo("STD-VALIDATION", "Requests that break the standard are refused (4xx)."),
+    "response_headers_conformance": CheckInfo(
+        "STD-HEADERS", "Documented response headers are present and valid."
+    ),
+    "negative_data_rejection": CheckInfo(
+        "STD-VALIDATION", "Requests that break the standard are refused (4xx)."
+    ),
     "ignored_auth": CheckInfo("STD-AUTH", "A request without a valid token is refused (401)."),
     "ignored_scope": CheckInfo("STD-AUTH", "A token without the operation's scope is refused (403)."),
     "use_after_free": CheckInfo("STD-RESOURCES", "A deleted resource is gone."),
@@ -54,8 +58,10 @@ def requirement_of(check: str) -> str | None:
 def token_help(scopes: list[str], variable: str = "TOKEN") -> str:
     """How to fill the shell variable a reproduction uses."""
     joined = " ".join(scopes)
-    return (f"Set {variable} to an access token with scopes '{joined}' from the target's token endpoint "
-            f"(for a simulator: export {variable}=$(interop token --scopes '{joined}')).")
+    return (
+        f"Set {variable} to an access token with scopes '{joined}' from the target's token endpoint "
+        f"(for a simulator: export {variable}=$(interop token --scopes '{joined}'))."
+    )
 
 
 def _describe_response(ex: Exchange) -> str:
@@ -67,12 +73,15 @@ def _describe_response(ex: Exchange) -> str:
 
 def _minimal(failures: list[RecordedFailure]) -> RecordedFailure:
     """The smallest failing example: fewest steps, shortest body, shortest URL (first among equals)."""
-    return min(failures, key=lambda f: (len(f.chain), len(f.exchange.request.body or b""),
-                                        len(f.exchange.request.url)))
+    return min(
+        failures,
+        key=lambda f: (len(f.chain), len(f.exchange.request.body or b""), len(f.exchange.request.url)),
+    )
 
 
-def engine_findings(failures: list[RecordedFailure], *, seed: int, token: str | None,
-                    token_scopes: list[str]) -> list[Finding]:
+def engine_findings(
+    failures: list[RecordedFailure], *, seed: int, token: str | None, token_scopes: list[str]
+) -> list[Finding]:
     """One finding per (check, operation), with the smallest example as its reproduction."""
     groups: dict[tuple[str, str], list[RecordedFailure]] = defaultdict(list)
     for f in failures:
@@ -90,12 +99,26 @@ def engine_findings(failures: list[RecordedFailure], *, seed: int, token: str | 
         lines.append(f"Found in the {best.phase} phase (seed {seed}); {len(group)} failing request(s).")
         if TOKEN_VAR in reproduce:
             lines.append(token_help(token_scopes))
-        out.append(Finding(
-            SUITE, check, "error", operation, best.title, "\n".join(lines), reproduce, requirement_of(check),
-            extra={"seed": seed, "phase": best.phase, "response_status": best.exchange.status,
-                   "occurrences": len(group), "schemathesis_code": best.code,
-                   **({"steps": len(steps)} if len(steps) > 1 else {})},
-        ))
+        out.append(
+            Finding(
+                SUITE,
+                check,
+                "error",
+                operation,
+                best.title,
+                "\n".join(lines),
+                reproduce,
+                requirement_of(check),
+                extra={
+                    "seed": seed,
+                    "phase": best.phase,
+                    "response_status": best.exchange.status,
+                    "occurrences": len(group),
+                    "schemathesis_code": best.code,
+                    **({"steps": len(steps)} if len(steps) > 1 else {}),
+                },
+            )
+        )
     return out
 
 
@@ -106,21 +129,43 @@ _PROBE_TEXT = {
 }
 
 
-def _probe_finding(op: str, check: str, severity: str, title: str, probes: list[AuthProbe], base: Exchange,
-                   seed: int, token_scopes: list[str]) -> Finding:
+def _probe_finding(
+    op: str,
+    check: str,
+    severity: str,
+    title: str,
+    probes: list[AuthProbe],
+    base: Exchange,
+    seed: int,
+    token_scopes: list[str],
+) -> Finding:
     first = probes[0]
     reproduce = to_curl(first.request, first.secrets)
     lines = [f"The same request succeeded with a valid token ({_describe_response(base)})."]
     for p in probes:
         got = f"{p.status}" if p.status is not None else f"no answer ({p.error})"
         lines.append(f"Sent {_PROBE_TEXT[p.kind]}: expected {p.expected}, got {got}.")
+    lines.append(f"Replayed after the fuzz run with seed {seed}.")
     if TOKEN_VAR in reproduce:
         lines.append(token_help(token_scopes))
     if WRONG_SCOPE_VAR in reproduce:
         lines.append(token_help(first.scopes, "WRONG_SCOPE_TOKEN"))
-    return Finding(SUITE, check, severity, op, title, "\n".join(lines), reproduce, requirement_of(check),
-                   extra={"seed": seed, "probe": first.kind, "response_status": first.status,
-                          **({"wrong_scopes": first.scopes} if first.scopes else {})})
+    return Finding(
+        SUITE,
+        check,
+        severity,
+        op,
+        title,
+        "\n".join(lines),
+        reproduce,
+        requirement_of(check),
+        extra={
+            "seed": seed,
+            "probe": first.kind,
+            "response_status": first.status,
+            **({"wrong_scopes": first.scopes} if first.scopes else {}),
+        },
+    )
 
 
 def auth_findings(outcomes: list[AuthOutcome], *, seed: int, token_scopes: list[str]) -> list[Finding]:
@@ -129,22 +174,34 @@ def auth_findings(outcomes: list[AuthOutcome], *, seed: int, token_scopes: list[
     for o in outcomes:
         if o.base is None:
             continue
-        for check, kinds in (("ignored_auth", ("no-token", "forged-token")), ("ignored_scope", ("wrong-scope",))):
+        for check, kinds in (
+            ("ignored_auth", ("no-token", "forged-token")),
+            ("ignored_scope", ("wrong-scope",)),
+        ):
             probes = [p for p in o.probes if p.kind in kinds]
             accepted = [p for p in probes if not p.enforced]
             inexact = [p for p in probes if p.enforced and not p.exact]
             if accepted:
-                title = ("Accepts a token without the operation's scope" if check == "ignored_scope"
-                         else "Accepts requests without a valid token")
+                title = (
+                    "Accepts a token without the operation's scope"
+                    if check == "ignored_scope"
+                    else "Accepts requests without a valid token"
+                )
                 if all(p.status is not None and not 200 <= p.status < 300 for p in accepted):
-                    title = ("Does not refuse a token without the operation's scope with 403"
-                             if check == "ignored_scope" else "Does not refuse a missing or bad token with 401")
-                out.append(_probe_finding(o.operation, check, "error", title, accepted, o.base, seed, token_scopes))
+                    title = (
+                        "Does not refuse a token without the operation's scope with 403"
+                        if check == "ignored_scope"
+                        else "Does not refuse a missing or bad token with 401"
+                    )
+                out.append(
+                    _probe_finding(o.operation, check, "error", title, accepted, o.base, seed, token_scopes)
+                )
             elif inexact:
                 p = inexact[0]
                 title = f"Answers {p.status} {_PROBE_TEXT[p.kind]}; the standard says {p.expected}"
-                out.append(_probe_finding(o.operation, check, "warning", title, inexact, o.base, seed,
-                                          token_scopes))
+                out.append(
+                    _probe_finding(o.operation, check, "warning", title, inexact, o.base, seed, token_scopes)
+                )
     return out
 
 
@@ -163,11 +220,28 @@ def error_findings(errors: list[EngineError], *, seed: int) -> list[Finding]:
             continue
         seen.add(key)
         if e.target_related:
-            out.append(Finding(SUITE, "network_error", "error", e.operation, f"{e.title}: the target did not answer",
-                               f"{e.message}\nFound with seed {seed}.", _unmask(e.code_sample),
-                               extra={"seed": seed}))
+            out.append(
+                Finding(
+                    SUITE,
+                    "network_error",
+                    "error",
+                    e.operation,
+                    f"{e.title}: the target did not answer",
+                    f"{e.message}\nFound with seed {seed}.",
+                    _unmask(e.code_sample),
+                    extra={"seed": seed},
+                )
+            )
         else:
-            out.append(Finding(SUITE, "fuzz_setup", "warning", e.operation,
-                               f"{e.title}: this operation could not be fully fuzzed", e.message,
-                               extra={"seed": seed}))
+            out.append(
+                Finding(
+                    SUITE,
+                    "fuzz_setup",
+                    "warning",
+                    e.operation,
+                    f"{e.title}: this operation could not be fully fuzzed",
+                    e.message,
+                    extra={"seed": seed},
+                )
+            )
     return out

@@ -23,7 +23,9 @@ TEST_SUPPORT_PREFIX = "/_sim"
 def fuzzable(spec: dict[str, Any]) -> dict[str, Any]:
     """A copy of `spec` without test-support paths."""
     doc = copy.deepcopy(spec)
-    doc["paths"] = {p: item for p, item in (doc.get("paths") or {}).items() if not p.startswith(TEST_SUPPORT_PREFIX)}
+    doc["paths"] = {
+        p: item for p, item in (doc.get("paths") or {}).items() if not p.startswith(TEST_SUPPORT_PREFIX)
+    }
     return doc
 
 
@@ -51,8 +53,14 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
             if method not in HTTP_METHODS or not isinstance(op, dict):
                 continue
             alts = security_alternatives(spec, op)
-            out.append(Operation(operation_label(method, path), method.upper(), path,
-                                 None if alts is None else tuple(tuple(a) for a in alts)))
+            out.append(
+                Operation(
+                    operation_label(method, path),
+                    method.upper(),
+                    path,
+                    None if alts is None else tuple(tuple(a) for a in alts),
+                )
+            )
     return out
 
 

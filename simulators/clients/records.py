@@ -105,3 +105,12 @@ class RecordsClient(ServiceClient):
             "POST", f"/occurrences/{occurrence_id}/custody-outcomes", json=payload, expect=(200, 201)
         )
         return self._object(resp, "POST /occurrences/{id}/custody-outcomes")
+
+    def events(self, after: str | None = None, limit: int = 100) -> dict[str, Any]:
+        """One page of the change feed after the cursor `after` (the feed never ends: resume from
+        the page's `next_cursor`, which stays put while nothing new has happened)."""
+        resp = self.request("GET", "/events", params={"after": after, "limit": limit})
+        body = self._object(resp, "GET /events")
+        if not isinstance(body.get("items"), list):
+            raise UpstreamError(self.system, "GET /events answered without a page of items")
+        return body

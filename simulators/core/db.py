@@ -106,6 +106,16 @@ class Database:
     def drop_all(self) -> None:
         self.metadata.drop_all(self.engine)
 
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics; run after a bulk load.
+
+        Without statistics SQLite takes every index for selective: with 100,000 nominals,
+        `merged_into IS NULL AND nominal_id IN (...)` walked the merged_into index over all active
+        rows (25 ms a name search) instead of the primary key (0.4 ms).
+        """
+        with self.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+
     def truncate_all(self, keep: tuple[str, ...] = ()) -> None:
         """Delete every row of this system's tables (children first), in one transaction."""
         with self.engine.begin() as conn:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from simulators.core.clock import isoformat
 from simulators.core.context import sim
-from simulators.core.paging import decode_cursor, encode_cursor, page_params
+from simulators.core.paging import decode_cursor, encode_cursor, page_params, typed_key
 
 
 def record_event(
@@ -64,7 +64,7 @@ def events_blueprint(href_for: dict[str, str]) -> Blueprint:
         limit, after = page_params("after")
         stmt = select(table)
         if after:
-            stmt = stmt.where(table.c.seq > decode_cursor(after, "after"))
+            stmt = stmt.where(table.c.seq > typed_key(decode_cursor(after, "after"), table.c.seq, "after"))
         from flask import request
 
         types = [t for t in request.args.get("type", "").split(",") if t]

@@ -44,6 +44,22 @@ def decode_cursor(cursor: str, param: str = "cursor") -> Any:
         ) from exc
 
 
+def typed_key(key: Any, key_column: Any, param: str = "cursor") -> Any:
+    """The decoded key, if its JSON type fits the key column (a forged `[true]` must be a 400, not a 500)."""
+    try:
+        expected = key_column.type.python_type
+    except (AttributeError, NotImplementedError):
+        expected = None
+    wanted = (int,) if expected is int else (str,) if expected is str else (int, str)
+    if isinstance(key, bool) or not isinstance(key, wanted):
+        raise Problem(
+            "validation-error",
+            f"The {param} is not one this system issued; start again without it.",
+            errors=[{"field": f"query.{param}", "message": "not a valid cursor"}],
+        )
+    return key
+
+
 @dataclass
 class Page:
     items: list[Any]
@@ -73,7 +89,8 @@ def paginate(
 ) -> Page:
     """Run `stmt` ordered by the unique `key_column`, one page after `cursor`."""
     if cursor:
-        stmt = stmt.where(key_column > decode_cursor(cursor, cursor_param))
+        key = typed_key(decode_cursor(cursor, cursor_param), key_column, cursor_param)
+        stmt = stmt.where(key_column > key)
     result = session.execute(stmt.order_by(key_column).limit(limit + 1))
     rows: Sequence[Any] = result.scalars().all() if scalars else result.all()
     more = len(rows) > limit

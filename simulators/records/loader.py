@@ -24,6 +24,8 @@ from simulators.records.context import TABLES_KEY
 from simulators.records.nominals import name_key_rows, row_values
 
 BATCH = 5000
+#: When a legacy record says nothing about when it was created.
+LEGACY_CREATED_AT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def derived_id(key: str) -> str:
@@ -80,7 +82,7 @@ def bulk_insert(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
 
 
 def nominal_row(src: dict[str, Any]) -> dict[str, Any]:
-    created = _t(src.get("created_at"))
+    created = _t(src.get("created_at")) or LEGACY_CREATED_AT
     values = row_values(
         {
             **src,

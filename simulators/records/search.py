@@ -218,9 +218,12 @@ def _active_rows(s: Session, t: RecordsTables, c: Criteria, ids: list[str] | Non
     return rows
 
 
+NO_CURSOR = object()
+
+
 def page_after(hits: list[Hit], cursor_key: Any, limit: int) -> tuple[list[Hit], Any]:
-    """The page after the (score, id) cursor key, and the next key (None at the end)."""
-    if cursor_key is not None:
+    """The page after the (score, id) cursor key (`NO_CURSOR` for the first page), and the next key."""
+    if cursor_key is not NO_CURSOR:
         if (
             not isinstance(cursor_key, list)
             or len(cursor_key) != 2

@@ -1,17 +1,19 @@
-"""`docker compose up` / `down -v` for compose.yaml through the Docker SDK.
+"""`compose up` / `down -v` for compose.yaml: with the compose command, or through the Docker SDK.
 
-`docker compose` (v2) is not packaged for every machine the tests run on (Debian 12 has only the
-old v1), so the slow test reads compose.yaml itself and does what compose would with the parts
-it uses: variable interpolation (`${VAR:-default}`), YAML merge keys, one network with the
-service names as DNS aliases, named volumes, build args, published ports, health checks and
-`depends_on: condition: service_healthy`. What it does not know, it refuses, so compose.yaml
-cannot grow a feature that this runner silently ignores.
+`ComposeCli` runs the real thing, `docker compose` (v2) or Debian 12's `docker-compose` (v1;
+.ci/docker.sh installs it). Where neither exists, `ComposeProject` reads compose.yaml itself and
+does what compose would with the parts the file uses: variable interpolation (`${VAR:-default}`),
+YAML merge keys, one network with the service names as DNS aliases, named volumes, build args,
+published ports, health checks and `depends_on: condition: service_healthy`. What it does not
+know, it refuses, so compose.yaml cannot grow a feature that this runner silently ignores.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import subprocess
 import time
 import uuid
 from collections.abc import Mapping
@@ -50,6 +52,92 @@ def _port_binding(spec: str) -> tuple[str, tuple[str, int]]:
     return f"{container_port}/tcp", (host_ip, int(host_port))
 
 
+def wait_healthy(container: Any, service: str, timeout: float) -> None:
+    """Until the container's health check passes (or it runs, when it has none)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        container.reload()
+        state = container.attrs["State"]
+        health = (state.get("Health") or {}).get("Status")
+        if health == "healthy" or (health is None and state.get("Running")):
+            return
+        logs = container.logs().decode(errors="replace")[-2000:]
+        if not state.get("Running"):
+            raise AssertionError(f"{service} exited: {logs}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{service} not healthy after {timeout:.0f}s: {logs}")
+        time.sleep(0.5)
+
+
+def compose_command() -> list[str] | None:
+    """`docker compose` (v2) or `docker-compose` (v1), whichever works here; None if neither."""
+    for command in (["docker", "compose"], ["docker-compose"]):
+        try:
+            if subprocess.run([*command, "version"], capture_output=True, timeout=30).returncode == 0:
+                return command
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+    return None
+
+
+def _project_name() -> str:
+    return f"interoptest{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class ComposeCli:
+    """compose.yaml brought up by the compose command itself, as a user would."""
+
+    client: Any
+    command: list[str]
+    file: Path
+    variables: Mapping[str, str]
+    name: str = field(default_factory=_project_name)
+
+    def _run(self, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*self.command, "-p", self.name, "-f", str(self.file), *args],
+            cwd=self.file.parent,
+            env={**os.environ, **self.variables},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    def up(self, timeout: float = 600.0) -> None:
+        r = self._run("up", "-d", "--build", timeout=timeout)
+        assert r.returncode == 0, (
+            f"{' '.join(self.command)} up failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
+        )
+
+    def container(self, service: str) -> Any:
+        labels = [f"com.docker.compose.project={self.name}", f"com.docker.compose.service={service}"]
+        found = self.client.containers.list(all=True, filters={"label": labels})
+        assert found, f"no container for {service}"
+        return found[0]
+
+    def wait_healthy(self, service: str, timeout: float) -> None:
+        wait_healthy(self.container(service), service, timeout)
+
+    def logs(self, service: str) -> str:
+        try:
+            return str(self.container(service).logs().decode(errors="replace"))
+        except Exception:
+            return ""
+
+    def down(self) -> None:
+        """`down -v`; if the command fails, the SDK removes what carries the project's label."""
+        r = self._run("down", "-v", "--remove-orphans", timeout=180)
+        if r.returncode != 0:
+            label = {"label": f"com.docker.compose.project={self.name}"}
+            for container in self.client.containers.list(all=True, filters=label):
+                container.remove(force=True, v=True)
+            for network in self.client.networks.list(filters=label):
+                network.remove()
+            for volume in self.client.volumes.list(filters=label):
+                volume.remove(force=True)
+
+
 @dataclass
 class ComposeProject:
     """compose.yaml as one project; `up()` then `down()` (always)."""
@@ -57,7 +145,7 @@ class ComposeProject:
     client: Any
     file: Path
     variables: Mapping[str, str]
-    name: str = field(default_factory=lambda: f"interop-test-{uuid.uuid4().hex[:8]}")
+    name: str = field(default_factory=_project_name)
     containers: dict[str, Any] = field(default_factory=dict)
     network: Any = None
     volumes: list[Any] = field(default_factory=list)
@@ -143,21 +231,7 @@ class ComposeProject:
             self.containers[service] = self.client.containers.run(image, **options)
 
     def wait_healthy(self, service: str, timeout: float) -> None:
-        container = self.containers[service]
-        deadline = time.monotonic() + timeout
-        while True:
-            container.reload()
-            state = container.attrs["State"]
-            health = (state.get("Health") or {}).get("Status")
-            if health == "healthy" or (health is None and state.get("Running")):
-                return
-            if not state.get("Running"):
-                raise AssertionError(f"{service} exited: {self.logs(service)[-2000:]}")
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"{service} not healthy after {timeout:.0f}s: {self.logs(service)[-2000:]}"
-                )
-            time.sleep(0.5)
+        wait_healthy(self.containers[service], service, timeout)
 
     def logs(self, service: str) -> str:
         try:

@@ -1,8 +1,10 @@
 """Fixtures for tests against a real Docker engine (started by `bash .ci/docker.sh start`).
 
 Without an engine these tests skip with the reason; under CI (CI=true) they fail instead, because
-.ci/run must provide one. They share the xdist group "docker" so they run one at a time on one
-worker, which lets every test assert that no harness container is left behind.
+.ci/run must provide one. Every test asserts that no container it caused is left behind: the
+harness labels each container with the id of the process that started it (this worker, or an
+`interop` child process recorded by `run_cli`), so parallel workers and other runs on the same
+engine do not disturb the check.
 """
 
 from __future__ import annotations
@@ -16,16 +18,15 @@ from typing import Any
 
 import pytest
 
+from harness.docker_target import LABEL, LABEL_PID
+
 REPO = Path(__file__).resolve().parents[2]
 TEST_IMAGE = os.environ.get("INTEROP_TEST_IMAGE", "interop-test/busybox:local")
 TEST_IMAGE_VERSION = "4"  # IMAGE_VERSION in .ci/docker.sh
-LABEL = "org.interop.harness"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "docker: needs a Docker engine (bash .ci/docker.sh start)")
-    # Also known without pytest-xdist (-p no:xdist), which otherwise registers it.
-    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
 
 
 def _unavailable(reason: str) -> None:
@@ -67,33 +68,60 @@ def test_image(docker_client: Any) -> str:
     return TEST_IMAGE
 
 
-def harness_containers(client: Any) -> list[Any]:
-    return client.containers.list(all=True, filters={"label": LABEL})
+# Processes this test started that may start containers (`interop` children); see run_cli.
+_children: set[int] = set()
+
+
+def record_child(pid: int) -> None:
+    _children.add(pid)
+
+
+def harness_containers(client: Any, pids: set[int] | None = None) -> list[Any]:
+    """Containers the harness started; only those of processes `pids` when given."""
+    # ignore_removed: another worker's container may go between listing and inspecting.
+    found = client.containers.list(all=True, ignore_removed=True, filters={"label": LABEL})
+    if pids is None:
+        return list(found)
+    return [c for c in found if c.labels.get(LABEL_PID, "").isdigit() and int(c.labels[LABEL_PID]) in pids]
 
 
 @pytest.fixture
 def no_container_left(docker_client: Any) -> Iterator[None]:
-    """Fails the test when a harness container outlives it (whatever the test's own outcome)."""
-    before = {c.id for c in harness_containers(docker_client)}
+    """Fails the test when a container it caused outlives it (whatever the test's own outcome)."""
+    _children.clear()
     yield
-    left = [c for c in harness_containers(docker_client) if c.id not in before]
+    left = harness_containers(docker_client, {os.getpid(), *_children})
+    _children.clear()
     for container in left:  # do not let one failure cascade into the next tests
-        container.remove(force=True)
+        container.remove(force=True, v=True)
     assert not left, f"containers left behind: {[c.name for c in left]}"
+
+
+def cli_command(*args: str) -> list[str]:
+    """The real `interop` command, with the probe suite registered (tests/docker/probe_suite.py)."""
+    return [sys.executable, "-m", "tests.docker.probe_suite", *args]
 
 
 def run_cli(
     *args: str, env: dict[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    """The real `interop` command in a child process, with the probe suite registered."""
-    return subprocess.run(
-        [sys.executable, "-m", "tests.docker.probe_suite", *args],
+    """Run `interop ARGS` in a child process; its containers count as this test's."""
+    proc = subprocess.Popen(
+        cli_command(*args),
         cwd=REPO,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
         env={**os.environ, "PACT_DO_NOT_TRACK": "true", **(env or {})},
     )
+    record_child(proc.pid)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 def one_clear_line(result: subprocess.CompletedProcess[str]) -> str:

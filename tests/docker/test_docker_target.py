@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,10 @@ import pytest
 import requests
 
 from harness.docker_target import LABEL, LABEL_HOST, LABEL_PID, LOG_FILE, docker_target, reap_orphans
-from tests.docker.conftest import REPO, harness_containers, one_clear_line, run_cli
+from tests.docker.conftest import REPO, cli_command, harness_containers, one_clear_line, record_child, run_cli
 
 pytestmark = [
     pytest.mark.docker,
-    pytest.mark.xdist_group("docker"),
     pytest.mark.usefixtures("no_container_left"),
 ]
 
@@ -187,33 +185,22 @@ def test_ctrl_c_or_sigterm_during_the_suites_removes_the_container(
     docker_client: Any, test_image: str, tmp_path: Path, sig: int, code: int
 ) -> None:
     hold = tmp_path / "holding"
+    args = ["verify", "--role", "records", "--target", target(test_image), "--suite", "probe"]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.docker.probe_suite",
-            "verify",
-            "--role",
-            "records",
-            "--target",
-            target(test_image),
-            "--suite",
-            "probe",
-            "--report-dir",
-            str(tmp_path / "report"),
-        ],
+        cli_command(*args, "--report-dir", str(tmp_path / "report")),
         cwd=REPO,
         env={**os.environ, "INTEROP_PROBE_HOLD": str(hold)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    record_child(proc.pid)
     try:
         deadline = time.monotonic() + 60
         while not hold.exists():
             assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
             time.sleep(0.1)
-        assert [c for c in harness_containers(docker_client) if c.labels.get(LABEL_PID) == str(proc.pid)]
+        assert harness_containers(docker_client, {proc.pid})
         proc.send_signal(sig)
         out, err = proc.communicate(timeout=60)
     finally:
@@ -222,7 +209,7 @@ def test_ctrl_c_or_sigterm_during_the_suites_removes_the_container(
             proc.wait()
     assert proc.returncode == code, (out, err)
     assert "Traceback" not in err
-    assert not [c for c in harness_containers(docker_client) if c.labels.get(LABEL_PID) == str(proc.pid)]
+    assert not harness_containers(docker_client, {proc.pid})
     assert (tmp_path / "report" / LOG_FILE).exists()
 
 
@@ -245,4 +232,4 @@ def test_containers_of_a_killed_harness_are_reaped_by_the_next_run(
     finally:
         for c in harness_containers(docker_client):
             if c.name == orphan.name:
-                c.remove(force=True)
+                c.remove(force=True, v=True)

@@ -8,26 +8,28 @@ rebuilds the simulator image (cached layers unless pyproject.toml changed).
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from harness.docker_target import LOG_FILE
+from harness.docker_target import LABEL, LABEL_PID, LOG_FILE
 from harness.suites import available_suites
 from simulators.core.server import free_port, port_in_use
-from tests.docker.compose_sdk import ComposeProject
+from tests.docker.compose_sdk import ComposeCli, ComposeProject, compose_command
 from tests.docker.conftest import REPO, run_cli
 
 pytestmark = [
     pytest.mark.docker,
     pytest.mark.slow,
-    pytest.mark.xdist_group("docker"),
     pytest.mark.usefixtures("no_container_left"),
 ]
 
@@ -36,6 +38,17 @@ POSTGRES_IMAGE = "interop/postgres:local"
 SIMULATORS = "interop/simulators:local"
 PORTS = {"records": 8101, "custody": 8102, "intelligence": 8103}
 POPULATION = "200"  # enough people for every rule; loads in seconds
+
+
+@contextlib.contextmanager
+def _images_lock() -> Iterator[None]:
+    """One builder at a time across xdist workers and concurrent runs (the engine is shared)."""
+    with open("/tmp/interop-docker-images.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _run(*cmd: str, timeout: float) -> None:
@@ -50,7 +63,8 @@ def base_images(docker_client: Any) -> dict[str, str]:
     """Debian bookworm made by debootstrap and imported: no registry (kept between runs)."""
     if os.geteuid() != 0:
         pytest.skip("debootstrap needs root to make the base images")
-    _run("bash", "deploy/base-images.sh", "all", timeout=1200)
+    with _images_lock():
+        _run("bash", "deploy/base-images.sh", "all", timeout=1200)
     return {"python": PYTHON_BASE, "postgres": POSTGRES_IMAGE}
 
 
@@ -58,19 +72,20 @@ def base_images(docker_client: Any) -> dict[str, str]:
 def simulator_image(docker_client: Any, base_images: dict[str, str]) -> str:
     from docker.errors import BuildError
 
-    _run("bash", "deploy/wheelhouse.sh", timeout=900)
-    started = time.monotonic()
-    try:
-        docker_client.images.build(
-            path=str(REPO),
-            tag=SIMULATORS,
-            buildargs={"BASE_IMAGE": base_images["python"]},
-            rm=True,
-            forcerm=True,
-        )
-    except BuildError as exc:
-        log = "".join(str(c.get("stream") or c.get("error") or "") for c in exc.build_log)
-        pytest.fail(f"docker build failed: {exc.msg}\n{log[-4000:]}")
+    with _images_lock():
+        _run("bash", "deploy/wheelhouse.sh", timeout=900)
+        started = time.monotonic()
+        try:
+            docker_client.images.build(
+                path=str(REPO),
+                tag=SIMULATORS,
+                buildargs={"BASE_IMAGE": base_images["python"]},
+                rm=True,
+                forcerm=True,
+            )
+        except BuildError as exc:
+            log = "".join(str(c.get("stream") or c.get("error") or "") for c in exc.build_log)
+            pytest.fail(f"docker build failed: {exc.msg}\n{log[-4000:]}")
     print(f"simulator image built in {time.monotonic() - started:.0f}s")
     return SIMULATORS
 
@@ -117,7 +132,7 @@ def test_the_simulator_image_serves_all_three_systems(docker_client: Any, simula
         simulator_image,
         detach=True,
         environment={"INTEROP_POPULATION": POPULATION},
-        labels={"org.interop.harness": "1"},
+        labels={LABEL: "1", LABEL_PID: str(os.getpid())},
         ports={f"{p}/tcp": ("127.0.0.1",) for p in PORTS.values()},
     )
     try:
@@ -143,7 +158,7 @@ def test_the_simulator_image_serves_all_three_systems(docker_client: Any, simula
         container.reload()
         assert container.attrs["State"]["ExitCode"] == 0, container.logs()[-2000:]
     finally:
-        container.remove(force=True)
+        container.remove(force=True, v=True)
 
 
 def test_compose_brings_the_ecosystem_up_on_postgresql(
@@ -157,7 +172,15 @@ def test_compose_brings_the_ecosystem_up_on_postgresql(
         "INTEROP_POPULATION": POPULATION,
         **{f"INTEROP_{s.upper()}_PORT": str(p) for s, p in ports.items()},
     }
-    project = ComposeProject(docker_client, REPO / "compose.yaml", variables)
+    command = compose_command()
+    if command:
+        project: ComposeCli | ComposeProject = ComposeCli(
+            docker_client, command, REPO / "compose.yaml", variables
+        )
+    else:
+        project = ComposeProject(docker_client, REPO / "compose.yaml", variables)
+    runner = " ".join(command) if command else "the Docker SDK (no compose command here)"
+    print(f"compose.yaml brought up by {runner}")
     try:
         project.up(timeout=300)
         urls = {s: f"http://127.0.0.1:{p}" for s, p in ports.items()}

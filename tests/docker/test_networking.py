@@ -18,10 +18,10 @@ import requests
 from harness.docker_target import docker_target, host_gateway_address
 from simulators.core.config import SimConfig
 from simulators.core.server import ServerThread, free_port
+from tests.docker.conftest import run_cli
 
 pytestmark = [
     pytest.mark.docker,
-    pytest.mark.xdist_group("docker"),
     pytest.mark.usefixtures("no_container_left"),
 ]
 
@@ -124,3 +124,25 @@ def test_host_network_refuses_a_busy_port(
         ),
     ):
         pass
+
+
+def test_the_network_is_chosen_by_environment_through_the_command(test_image: str, tmp_path: Path) -> None:
+    port = free_port()
+    r = run_cli(
+        "verify",
+        "--role",
+        "records",
+        "--target",
+        f"docker:{test_image}",
+        "--suite",
+        "probe",
+        "--container-port",
+        str(port),
+        "--env",
+        f"PORT={port}",
+        "--report-dir",
+        str(tmp_path),
+        env={"INTEROP_DOCKER_NETWORK": "host"},
+    )
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert f"listening on {port}" in (tmp_path / "container.log").read_text()

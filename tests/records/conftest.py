@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ class PeerStub:
     custody: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     intelligence_status: int = 200
     custody_status: int = 200
+    delay: float = 0.0
     calls: list[str] = field(default_factory=list)
     server: ServerThread | None = None
 
@@ -58,6 +60,7 @@ class PeerStub:
         self.held.clear()
         self.custody.clear()
         self.intelligence_status = self.custody_status = 200
+        self.delay = 0.0
         self.calls.clear()
 
     def app(self) -> Flask:
@@ -78,6 +81,7 @@ class PeerStub:
         @app.get("/nominals/<nominal_id>/indicator")
         def indicator(nominal_id: str):  # type: ignore[no-untyped-def]
             self.calls.append(f"indicator {nominal_id}")
+            time.sleep(self.delay)
             if self.intelligence_status != 200:
                 return problem(self.intelligence_status)
             return jsonify({"nominal_id": nominal_id, "intelligence_held": nominal_id in self.held})
@@ -86,6 +90,7 @@ class PeerStub:
         def custody_records():  # type: ignore[no-untyped-def]
             nominal_id = request.args.get("nominal_id", "")
             self.calls.append(f"custody {nominal_id}")
+            time.sleep(self.delay)
             if self.custody_status != 200:
                 return problem(self.custody_status)
             items = self.custody.get(nominal_id, [])

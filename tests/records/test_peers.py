@@ -95,3 +95,29 @@ def test_custody_history_failures(api: Api, peers: PeerStub) -> None:
     peers.custody_status = 401
     problem(api.get(f"/nominals/{n['nominal_id']}/custody-history"), 502)
     problem(api.get(f"/nominals/{uuid.uuid4()}/custody-history"), 404)
+
+
+def test_slow_peers_are_gateway_timeouts(tmp_path, peers: PeerStub) -> None:  # type: ignore[no-untyped-def]
+    from tests.simkit import start_system
+
+    assert peers.server is not None
+    sim = start_system(
+        "records",
+        tmp_path / "records",
+        population=60,
+        peer_timeout=0.3,
+        peers={"intelligence": peers.server.url, "custody": peers.server.url},
+    )
+    try:
+        api = Api(sim)
+        n = api.create()
+        peers.reset()
+        peers.delay = 1.0
+        for path in ("intelligence-indicator", "custody-history"):
+            body = problem(api.get(f"/nominals/{n['nominal_id']}/{path}"), 504)
+            assert "timed out" in body["detail"]
+    finally:
+        peers.delay = 0.0
+        for client in sim.ctx.extras.get("peer_clients", {}).values():
+            client.http.close()
+        sim.stop()

@@ -186,3 +186,11 @@ def test_without_criteria_lists_active_nominals_in_id_order(api: Api) -> None:
 )
 def test_malformed_search_parameters_are_400(api: Api, params: dict) -> None:
     assert api.get("/nominals", params=params).status_code == 400
+
+
+@pytest.mark.parametrize("forged", ["W3RydWVd", "W251bGxd", "W3t9XQ", "WzEuNV0"])  # [true] [null] [{}] [1.5]
+def test_forged_cursors_are_400_everywhere(api: Api, forged: str) -> None:
+    assert api.get("/nominals", params={"cursor": forged}).status_code == 400
+    assert api.get("/nominals", params={"surname": "Smith", "cursor": forged}).status_code == 400
+    assert api.get("/occurrences", params={"cursor": forged}).status_code == 400
+    assert api.get("/events", params={"after": forged}).status_code == 400

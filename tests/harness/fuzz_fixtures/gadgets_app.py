@@ -58,7 +58,8 @@ def create_gadgets_app(config: SimConfig, defect: str | None = None) -> Flask:
         raise ValueError(f"unknown defect {defect!r}")
     metadata = MetaData()
     gadgets = Table(
-        "gadgets_gadgets", metadata,
+        "gadgets_gadgets",
+        metadata,
         Column("gadget_id", Integer, primary_key=True),
         Column("name", String(40), nullable=False),
         Column("colour", String(10)),
@@ -71,7 +72,9 @@ def create_gadgets_app(config: SimConfig, defect: str | None = None) -> Flask:
         if defect == "server-error" and limit == 200:
             raise RuntimeError("index out of range")  # the core turns this into a 500 problem
         with sim().db.session() as s:
-            page = paginate(s, select(gadgets), gadgets.c.gadget_id, limit=limit, cursor=cursor, scalars=False)
+            page = paginate(
+                s, select(gadgets), gadgets.c.gadget_id, limit=limit, cursor=cursor, scalars=False
+            )
         body = page_body([dict(r._mapping) for r in page.items], page)
         if defect == "wrong-type":
             body["limit"] = str(body["limit"])
@@ -81,7 +84,9 @@ def create_gadgets_app(config: SimConfig, defect: str | None = None) -> Flask:
     def create_gadget():  # type: ignore[no-untyped-def]
         body = request.get_json()
         with sim().db.transaction() as s:
-            gid = s.execute(gadgets.insert().values(name=body["name"], colour=body.get("colour"))).inserted_primary_key[0]
+            gid = s.execute(
+                gadgets.insert().values(name=body["name"], colour=body.get("colour"))
+            ).inserted_primary_key[0]
         out = {"gadget_id": gid, "name": body["name"], "colour": body.get("colour")}
         return json_response(out, 201, {"Location": f"/gadgets/{gid}"})
 
@@ -106,13 +111,17 @@ def create_gadgets_app(config: SimConfig, defect: str | None = None) -> Flask:
     return app
 
 
-def start_gadgets(home: Path, defect: str | None = None) -> RunningSim:
+def start_gadgets(home: Path, defect: str | None = None, *, traffic_log: bool = False) -> RunningSim:
     """Serve the toy system on a free port. Defective variants skip the core's response check (the
     defect must reach the wire); the clean one raises on any breach, so a fixture bug cannot hide."""
     home.mkdir(parents=True, exist_ok=True)
     config = SimConfig(
-        system="gadgets", home=home, db_url=f"sqlite:///{home / 'gadgets.db'}", load_population=False,
-        response_validation="raise" if defect is None else "off", traffic_log=False,
+        system="gadgets",
+        home=home,
+        db_url=f"sqlite:///{home / 'gadgets.db'}",
+        load_population=False,
+        response_validation="raise" if defect is None else "off",
+        traffic_log=traffic_log,
     )
     app = create_gadgets_app(config, defect)
     return RunningSim("gadgets", ServerThread(app), app)

@@ -1,0 +1,82 @@
+"""The provider states the harness can set up, by role, and the dispatcher that runs one.
+
+A state is found by its name (a pattern, case- and space-insensitive; named groups become
+parameters) and set up through the role's standard API by its handler, which returns the values
+the interaction's ProviderState generators use (`nominal_id`, `occurrence_id`, `custody_id`,
+`report_id`, `after`, ...). The catalogue is the documented vocabulary for vendors writing pacts
+against the standard (docs/contracts.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from harness.contracts.target_api import StateError, TargetApi
+
+Handler = Callable[[TargetApi, dict[str, Any]], dict[str, Any]]
+
+
+class UnknownState(StateError):
+    """No handler for this state name in this role."""
+
+
+@dataclass(frozen=True)
+class StateDef:
+    role: str
+    pattern: re.Pattern[str]
+    summary: str
+    handler: Handler
+
+
+REGISTRY: list[StateDef] = []
+
+
+def state(role: str, pattern: str, summary: str) -> Callable[[Handler], Handler]:
+    """Register a state handler for `role` whose name matches `pattern` (whole name)."""
+
+    def register(handler: Handler) -> Handler:
+        REGISTRY.append(StateDef(role, re.compile(pattern, re.IGNORECASE), summary, handler))
+        return handler
+
+    return register
+
+
+def _normalise(name: str) -> str:
+    return " ".join(name.split())
+
+
+def _loaded() -> list[StateDef]:
+    from harness.contracts import state_custody, state_intelligence, state_records  # noqa: F401  (registers)
+
+    return REGISTRY
+
+
+def find(role: str, name: str) -> tuple[StateDef, dict[str, str]] | None:
+    text = _normalise(name)
+    for definition in _loaded():
+        if definition.role != role:
+            continue
+        found = definition.pattern.fullmatch(text)
+        if found:
+            return definition, {k: v for k, v in found.groupdict().items() if v is not None}
+    return None
+
+
+def set_up(api: TargetApi, role: str, name: str, params: dict[str, Any] | None) -> dict[str, Any]:
+    """Put the target into state `name`; returns the provider-state values (raises StateError)."""
+    if not _normalise(name):
+        return {}
+    hit = find(role, name)
+    if hit is None:
+        known = "; ".join(d.summary for d in catalogue(role))
+        raise UnknownState(f"the harness cannot set up provider state {name!r} for a {role} system "
+                           f"(it knows: {known})")
+    definition, groups = hit
+    return definition.handler(api, {**groups, **(params or {})})
+
+
+def catalogue(role: str) -> list[StateDef]:
+    return [d for d in _loaded() if d.role == role]

@@ -1,0 +1,57 @@
+"""Change-feed interactions every national-index pact shares (one system's `GET /events`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pact import match
+
+from simulators.clients.national_index import FEED_LIMIT
+from tests.consumers.support import (
+    CURSOR,
+    NOMINAL_ID,
+    accepts_json,
+    authorised,
+    from_state,
+    json_response,
+    problem_response,
+    regex,
+    timestamp,
+    uuid,
+)
+
+CURSOR_RE = r"^[A-Za-z0-9_-]+$"
+FEED_STATE = "the {system} change feed has an event after a cursor"
+
+
+def event(type_example: str, type_pattern: str, resource_type: str) -> dict[str, Any]:
+    """What the index reads from an event: its cursor, type and the resource it is about."""
+    return {
+        "cursor": regex(CURSOR, CURSOR_RE),
+        "type": regex(type_example, type_pattern),
+        "occurred_at": timestamp("2025-03-04T10:15:00+00:00"),
+        "resource": {"type": resource_type, "id": uuid(NOMINAL_ID)},
+    }
+
+
+def feed_request(i, after: Any = None):  # type: ignore[no-untyped-def]
+    request = i.with_request("GET", "/events")
+    if after is not None:
+        request = request.with_query_parameter("after", after)
+    return request.with_query_parameter("limit", str(FEED_LIMIT))
+
+
+def define_feed_after(i, system: str, one_event: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    i.given(FEED_STATE.format(system=system))
+    authorised(accepts_json(feed_request(i, from_state(CURSOR, "after", CURSOR_RE))))
+    json_response(i, 200, {"items": match.each_like(one_event), "next_cursor": regex(CURSOR, CURSOR_RE)})
+
+
+def define_feed_bad_cursor(i) -> None:  # type: ignore[no-untyped-def]
+    authorised(accepts_json(feed_request(i, "cursor:42")))
+    problem_response(i, 400)
+
+
+def define_feed_no_token(i) -> None:  # type: ignore[no-untyped-def]
+    accepts_json(feed_request(i))
+    problem_response(i, 401)

@@ -1,0 +1,119 @@
+"""national-index -> records: follow the records change feed and read each nominal it names
+(simulators/clients/national_index.py, scope records:read)."""
+
+from __future__ import annotations
+
+import pytest
+from pact import match
+
+from simulators.clients.base import UpstreamError
+from simulators.clients.national_index import FEED_LIMIT
+from tests.consumers.feeds import define_feed_after, define_feed_bad_cursor, define_feed_no_token, event
+from tests.consumers.support import (
+    CURSOR,
+    NOMINAL_ID,
+    PARTIAL_DATE_RE,
+    PNC_RE,
+    SURVIVOR_ID,
+    UNKNOWN_NOMINAL_ID,
+    UUID_RE,
+    Case,
+    Pair,
+    accepts_json,
+    authorised,
+    from_state,
+    json_response,
+    path_from_state,
+    problem_response,
+    records_client,
+    regex,
+)
+
+PAIR = Pair("national-index", "records")
+PNC = "2021/4815162Q"
+ZOE = {"surname": "Ní Bhriain", "forenames": ["Zoë", "Áine"], "date_of_birth": "1994-11-02", "sex": "female"}
+NOMINAL_PATH = rf"^/nominals/{UUID_RE[1:-1]}$"
+
+
+def define_feed(i):  # type: ignore[no-untyped-def]
+    define_feed_after(i, "records", event("nominal.created", r"^(nominal|occurrence)\.[a-z_]+$", "nominal"))
+
+
+def drive_feed(url: str) -> None:
+    page = records_client(url).events(after=CURSOR, limit=FEED_LIMIT)
+    assert page["items"][0]["resource"]["type"] == "nominal" and page["next_cursor"] == CURSOR
+
+
+def define_nominal(i):  # type: ignore[no-untyped-def]
+    i.given(f"a nominal with PNC ID {PNC} exists", {"pnc_id": PNC, **ZOE})
+    authorised(accepts_json(i.with_request("GET", path_from_state(
+        f"/nominals/{NOMINAL_ID}", "/nominals/${nominal_id}", NOMINAL_PATH))))
+    json_response(i, 200, {
+        "nominal_id": from_state(NOMINAL_ID, "nominal_id"),
+        "pnc_id": regex(PNC, PNC_RE),
+        "surname": match.str("Ní Bhriain"),
+        "forenames": match.each_like(match.str("Zoë")),
+        "date_of_birth": regex("1994-11-02", PARTIAL_DATE_RE),
+    })
+
+
+def drive_nominal(url: str) -> None:
+    nominal = records_client(url).get_nominal(NOMINAL_ID)
+    assert nominal is not None and nominal["forenames"] == ["Zoë"] and nominal["pnc_id"] == PNC
+
+
+def define_merged(i):  # type: ignore[no-untyped-def]
+    i.given("a nominal has been merged into another", dict(ZOE))
+    authorised(accepts_json(i.with_request("GET", path_from_state(
+        f"/nominals/{NOMINAL_ID}", "/nominals/${duplicate_id}", NOMINAL_PATH))))
+    json_response(i, 200, {"nominal_id": from_state(SURVIVOR_ID, "survivor_id"),
+                           "surname": match.str("Ní Bhriain")})
+
+
+def drive_merged(url: str) -> None:
+    nominal = records_client(url).get_nominal(NOMINAL_ID)
+    assert nominal is not None and nominal["nominal_id"] == SURVIVOR_ID  # the index re-keys to the survivor
+
+
+def define_unknown(i):  # type: ignore[no-untyped-def]
+    i.given(f"no nominal with id {UNKNOWN_NOMINAL_ID} exists", {"nominal_id": UNKNOWN_NOMINAL_ID})
+    authorised(accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}")))
+    problem_response(i, 404)
+
+
+def drive_unknown(url: str) -> None:
+    assert records_client(url).get_nominal(UNKNOWN_NOMINAL_ID) is None
+
+
+def drive_bad_cursor(url: str) -> None:
+    with pytest.raises(UpstreamError) as err:
+        records_client(url).events(after="cursor:42", limit=FEED_LIMIT)
+    assert err.value.status == 400
+
+
+def drive_no_token(url: str) -> None:
+    with pytest.raises(UpstreamError) as err:
+        records_client(url, token=False).events(limit=FEED_LIMIT)
+    assert err.value.status == 401
+
+
+CASES = [
+    Case("feed", "a request for the records change feed after a cursor", define_feed, drive_feed),
+    Case("nominal", "a request for a nominal named in the feed", define_nominal, drive_nominal),
+    Case("merged-nominal", "a request for a nominal that has been merged into another", define_merged,
+         drive_merged),
+    Case("unknown-nominal", "a request for a nominal that no longer exists", define_unknown, drive_unknown),
+    Case("feed-bad-cursor", "a request for the change feed with a cursor records never issued",
+         define_feed_bad_cursor, drive_bad_cursor),
+    Case("feed-no-token", "a request for the change feed without an access token", define_feed_no_token,
+         drive_no_token),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
+def test_interaction(case: Case, pact_recorder) -> None:  # type: ignore[no-untyped-def]
+    pact_recorder.check(PAIR, case)
+
+
+def test_pact_file_is_complete(pact_recorder) -> None:  # type: ignore[no-untyped-def]
+    pact_recorder.complete(PAIR, CASES)

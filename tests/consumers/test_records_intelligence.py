@@ -1,0 +1,92 @@
+"""records -> intelligence: the "intelligence held" indicator records shows on a nominal, a yes/no
+without content (simulators/records/api_peers.py through IntelligenceClient, scope
+intelligence:indicator)."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulators.clients.base import UpstreamError
+from tests.consumers.support import (
+    NOMINAL_ID,
+    UNKNOWN_NOMINAL_ID,
+    UUID_RE,
+    Case,
+    Pair,
+    accepts_json,
+    authorised,
+    from_state,
+    intelligence_client,
+    json_response,
+    path_from_state,
+    problem_response,
+    uuid,
+)
+
+PAIR = Pair("records", "intelligence")
+
+
+def define_held(i):  # type: ignore[no-untyped-def]
+    i.given("intelligence is held on a nominal")
+    authorised(accepts_json(i.with_request("GET", path_from_state(
+        f"/nominals/{NOMINAL_ID}/indicator", "/nominals/${nominal_id}/indicator",
+        rf"^/nominals/{UUID_RE[1:-1]}/indicator$"))))
+    # true, exactly: a provider that answers "no" when intelligence is held misleads an officer.
+    json_response(i, 200, {"nominal_id": from_state(NOMINAL_ID, "nominal_id"), "intelligence_held": True})
+
+
+def drive_held(url: str) -> None:
+    assert intelligence_client(url).intelligence_held(NOMINAL_ID) is True
+
+
+def define_not_held(i):  # type: ignore[no-untyped-def]
+    i.given(f"no intelligence is held on nominal {UNKNOWN_NOMINAL_ID}", {"nominal_id": UNKNOWN_NOMINAL_ID})
+    authorised(accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}/indicator")))
+    json_response(i, 200, {"nominal_id": uuid(UNKNOWN_NOMINAL_ID), "intelligence_held": False})
+
+
+def drive_not_held(url: str) -> None:
+    assert intelligence_client(url).intelligence_held(UNKNOWN_NOMINAL_ID) is False
+
+
+def define_malformed_id(i):  # type: ignore[no-untyped-def]
+    authorised(accepts_json(i.with_request("GET", "/nominals/2019-0012345G/indicator")))
+    problem_response(i, 400)
+
+
+def drive_malformed_id(url: str) -> None:
+    with pytest.raises(UpstreamError) as err:
+        intelligence_client(url).intelligence_held("2019-0012345G")
+    assert err.value.status == 400 and not err.value.unavailable
+
+
+def define_no_token(i):  # type: ignore[no-untyped-def]
+    accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}/indicator"))
+    problem_response(i, 401)
+
+
+def drive_no_token(url: str) -> None:
+    with pytest.raises(UpstreamError) as err:
+        intelligence_client(url, token=False).intelligence_held(UNKNOWN_NOMINAL_ID)
+    assert err.value.status == 401
+
+
+CASES = [
+    Case("indicator-held", "a request for the indicator of a nominal on whom intelligence is held", define_held,
+         drive_held),
+    Case("indicator-not-held", "a request for the indicator of a nominal on whom nothing is held",
+         define_not_held, drive_not_held),
+    Case("indicator-malformed-id", "a request for the indicator with an id that is not a nominal id",
+         define_malformed_id, drive_malformed_id),
+    Case("indicator-no-token", "a request for the indicator without an access token", define_no_token,
+         drive_no_token),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
+def test_interaction(case: Case, pact_recorder) -> None:  # type: ignore[no-untyped-def]
+    pact_recorder.check(PAIR, case)
+
+
+def test_pact_file_is_complete(pact_recorder) -> None:  # type: ignore[no-untyped-def]
+    pact_recorder.complete(PAIR, CASES)
