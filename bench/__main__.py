@@ -76,7 +76,8 @@ def parse_args(argv: list[str] | None) -> BenchOptions:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
-    console = Console()
+    # Piped (CI logs, `| tee`): wide enough that each figure stays on one line.
+    console = Console() if sys.stdout.isatty() else Console(width=200)
     try:
         report: BenchReport = run_bench(options, console)
     except (RuntimeError, OSError) as exc:

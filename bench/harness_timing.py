@@ -61,6 +61,16 @@ def available(suite: str) -> bool:
         return False
 
 
+def budget_args(options: HarnessOptions) -> list[str]:
+    """The fuzz budget options, passed the same to `interop verify` and to the direct baseline."""
+    out = []
+    if options.max_examples is not None:
+        out += ["--max-examples", str(options.max_examples)]
+    if options.max_time is not None:
+        out += ["--max-time", str(options.max_time)]
+    return out
+
+
 def verify(role: str, url: str, suite: str, home: Path, options: HarnessOptions) -> VerifyRun:
     """`interop verify --role R --target URL --suite S` in a child process, timed end to end."""
     with tempfile.TemporaryDirectory(prefix=f"interop-bench-{role}-{suite}-") as tmp:
@@ -78,10 +88,8 @@ def verify(role: str, url: str, suite: str, home: Path, options: HarnessOptions)
             "--report-dir",
             tmp,
         ]
-        if options.max_examples is not None:
-            cmd += ["--max-examples", str(options.max_examples)]
-        if options.max_time is not None:
-            cmd += ["--max-time", str(options.max_time)]
+        if suite == "fuzz":
+            cmd += budget_args(options)
         started = time.perf_counter()
         try:
             proc = subprocess.run(
@@ -115,7 +123,16 @@ def direct(role: str, url: str, home: Path, options: HarnessOptions) -> tuple[fl
     started = time.perf_counter()
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "bench.st_direct", "--role", role, "--base-url", url],
+            [
+                sys.executable,
+                "-m",
+                "bench.st_direct",
+                "--role",
+                role,
+                "--base-url",
+                url,
+                *budget_args(options),
+            ],
             cwd=REPO,
             env=env,
             capture_output=True,

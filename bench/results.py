@@ -73,31 +73,30 @@ class BenchReport:
 
     def table(self) -> Table:
         table = Table(
-            title="interop benchmarks (ratios against baselines measured in this run)",
+            title="interop benchmarks (ratios against baselines measured in the same run)",
             title_justify="left",
-            show_lines=False,
         )
-        table.add_column("figure")
-        table.add_column("value", justify="right")
-        table.add_column("baseline", justify="right")
-        table.add_column("ratio", justify="right")
-        table.add_column("target")
-        table.add_column("met")
+        table.add_column("figure", no_wrap=True)
+        table.add_column("value", justify="right", no_wrap=True)
+        table.add_column("baseline", justify="right", no_wrap=True)
+        table.add_column("ratio", justify="right", no_wrap=True)
+        table.add_column("target", no_wrap=True)
+        table.add_column("met", no_wrap=True)
+        table.add_column("note", style="dim", overflow="fold")
         part = None
         for f in self.figures:
             if f.part != part:
                 if part is not None:
                     table.add_section()
                 part = f.part
-            style = "red" if f.missed else None
             table.add_row(
-                f.name + (f"\n[dim]{f.note}[/]" if f.note else ""),
+                f"[red]{f.name}[/]" if f.missed else f.name,
                 fmt_value(f.value, f.unit),
                 fmt_value(f.baseline, f.unit) if f.baseline is not None else "",
                 fmt_ratio(f.ratio),
                 f.target,
                 _met_cell(f),
-                style=style,
+                f.note,
             )
         return table
 

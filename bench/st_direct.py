@@ -17,8 +17,14 @@ import os
 import time
 
 
-def run_direct(role: str, base_url: str, token: str | None) -> dict[str, float | int | str]:
-    """One Schemathesis pass; the number of test cases it ran and how long it took."""
+def run_direct(
+    role: str, base_url: str, token: str | None, budget: dict[str, float | int] | None = None
+) -> dict[str, float | int | str]:
+    """One Schemathesis pass; the number of test cases it ran and how long it took.
+
+    `budget` holds the options `interop verify` was given (`max_examples`, `max_time`; absent
+    means the harness's default), so both runs have the same budget.
+    """
     started = time.perf_counter()
     import schemathesis
     from schemathesis.engine import events as st_events
@@ -30,7 +36,7 @@ def run_direct(role: str, base_url: str, token: str | None) -> dict[str, float |
     from simulators.core.spec import load_spec
 
     spec = fuzzable(load_spec(role))
-    config = build_config(base_url, token, FuzzOptions())
+    config = build_config(base_url, token, FuzzOptions.from_mapping(dict(budget or {})))
     schema = schemathesis.openapi.from_dict(spec, config=config)
     engine_started = time.perf_counter()
     cases = 0
@@ -53,8 +59,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.st_direct")
     parser.add_argument("--role", required=True)
     parser.add_argument("--base-url", required=True)
+    parser.add_argument("--max-examples", type=int)
+    parser.add_argument("--max-time", type=float)
     args = parser.parse_args(argv)
-    print(json.dumps(run_direct(args.role, args.base_url, os.environ.get("INTEROP_BENCH_TOKEN") or None)))
+    budget = {
+        k: v for k, v in (("max_examples", args.max_examples), ("max_time", args.max_time)) if v is not None
+    }
+    token = os.environ.get("INTEROP_BENCH_TOKEN") or None
+    print(json.dumps(run_direct(args.role, args.base_url, token, budget)))
     return 0
 
 

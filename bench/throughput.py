@@ -135,7 +135,9 @@ def build_workloads(
     pool_nominals = [n["nominal_id"] for n in nominals[: options.pool]]
     nominals = nominals[options.pool :] or nominals
     if not nominals or not custody:
-        raise RuntimeError(f"the population in {population_dir} has no nominals or no custody records to read")
+        raise RuntimeError(
+            f"the population in {population_dir} has no nominals or no custody records to read"
+        )
     issuer = Issuer.from_key_file(key_file)
     write_token = issuer.issue("interop-bench", ["custody:read", "custody:write"])
     clock = requests.get(urls["custody"] + "/_sim/clock", timeout=10).json()

@@ -215,7 +215,9 @@ def client_credentials_grant(
     if grant != "client_credentials":
         raise TokenRequestError("unsupported_grant_type", "Only client_credentials is supported.")
     client = clients.get(client_id or "")
-    if client is None or not secrets.compare_digest(client.client_secret, client_secret or ""):
+    if client is None or not secrets.compare_digest(
+        client.client_secret.encode(), (client_secret or "").encode()
+    ):
         raise TokenRequestError("invalid_client", "Unknown client or wrong secret.", 401)
     requested = (form.get("scope") or "").split()
     if requested:

@@ -227,7 +227,7 @@ def test_containers_of_a_killed_harness_are_reaped_by_the_next_run(
         labels={LABEL: "1", LABEL_PID: str(dead.pid), LABEL_HOST: socket.gethostname()},
     )
     try:
-        assert orphan.name in reap_orphans(docker_client)
+        reap_orphans(docker_client)  # (another worker's docker: target may reap it first: same outcome)
         assert orphan.name not in {c.name for c in harness_containers(docker_client)}
     finally:
         for c in harness_containers(docker_client):
