@@ -19,10 +19,10 @@ demo: setup
 	$(BIN)/interop demo
 
 test: setup
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 test-fast: setup
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -m 'not slow' $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -m 'not slow' $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

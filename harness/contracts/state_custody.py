@@ -30,7 +30,7 @@ def book_in(api: TargetApi, params: dict[str, Any], now: datetime | None = None)
         "address": params.get("address") or {"line1": "1 Contract Street", "town": "Leeds", "postcode": "LS1 1AA"},
         "create_new": True,
     }
-    return api.call("POST", "/custody-records", WRITE, expect=(201,), json={
+    return api.call("POST", "/custody-records", WRITE, expect=(201,), require=("custody_id", "nominal_id"), json={
         "station": {"code": str(params.get("station") or "LS"), "name": "Leeds District Custody Suite"},
         "arrest": {"arrested_at": iso(arrived - timedelta(minutes=35)), "location": "Briggate, Leeds",
                    "reason": "Suspected theft from a shop; necessary for a prompt and effective investigation",

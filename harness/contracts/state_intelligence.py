@@ -23,7 +23,7 @@ ABOVE_OFFICIAL = {"SECRET", "TOP SECRET", "CONFIDENTIAL"}
 
 def submit(api: TargetApi, classification: str = "OFFICIAL", subjects: list[str] | None = None) -> dict[str, Any]:
     scopes = RESTRICTED if classification.upper() in ABOVE_OFFICIAL else WRITE
-    return api.call("POST", "/reports", scopes, expect=(201,), json={
+    return api.call("POST", "/reports", scopes, expect=(201,), require=("report_id",), json={
         "source_type": "police_officer",
         "grading": {"scheme": "3x5x2", "source_evaluation": "1", "intelligence_assessment": "A",
                     "handling_code": "P"},

@@ -32,7 +32,7 @@ def person(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_nominal(api: TargetApi, params: dict[str, Any]) -> dict[str, Any]:
-    return api.call("POST", "/nominals", WRITE, json=person(params), expect=(201,))
+    return api.call("POST", "/nominals", WRITE, json=person(params), expect=(201,), require=("nominal_id",))
 
 
 def nominal_with_pnc(api: TargetApi, pnc_id: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +41,8 @@ def nominal_with_pnc(api: TargetApi, pnc_id: str, params: dict[str, Any]) -> dic
     items = page.get("items")
     if isinstance(items, list) and items and isinstance(items[0], dict) and items[0].get("nominal_id"):
         return items[0]
-    return api.call("POST", "/nominals", WRITE, json={**person(params), "pnc_id": pnc_id}, expect=(201,))
+    return api.call("POST", "/nominals", WRITE, json={**person(params), "pnc_id": pnc_id}, expect=(201,),
+                    require=("nominal_id",))
 
 
 @state("records", r"a nominal with PNC ID (?P<pnc_id>\S+) exists",
@@ -75,7 +76,7 @@ def _merged(api: TargetApi, params: dict[str, Any]) -> dict[str, Any]:
 def create_crime(api: TargetApi, params: dict[str, Any]) -> tuple[dict[str, Any], datetime]:
     now = api.now()
     happened = now - timedelta(days=2)
-    occurrence = api.call("POST", "/occurrences", WRITE, expect=(201,), json={
+    occurrence = api.call("POST", "/occurrences", WRITE, expect=(201,), require=("occurrence_id",), json={
         "type": "crime",
         "classification": {"code": str(params.get("classification") or "8N")},
         "summary": str(params.get("summary") or "Assault outside a takeaway (contract verification)"),

@@ -35,8 +35,10 @@ class TargetApi:
         return self.tokens.token(scopes) or self.tokens.token(None)
 
     def call(self, method: str, path: str, scopes: list[str], *, json: Any = None,
-             params: dict[str, Any] | None = None, expect: tuple[int, ...] = (200, 201)) -> dict[str, Any]:
-        """One JSON call; returns the body, or raises StateError naming the call and its answer."""
+             params: dict[str, Any] | None = None, expect: tuple[int, ...] = (200, 201),
+             require: tuple[str, ...] = ()) -> dict[str, Any]:
+        """One JSON call; returns the body (with the `require`d fields), or raises StateError naming
+        the call and its answer."""
         token = self.token(scopes)
         headers = {"Accept": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
         label = f"{method} {path}"
@@ -57,6 +59,10 @@ class TargetApi:
         if not isinstance(body, dict):
             kind = resp.headers.get("Content-Type", "no content type")
             raise StateError(f"{label} answered {resp.status_code} with a body that is not a JSON object ({kind})")
+        missing = [name for name in require if not body.get(name)]
+        if missing:
+            raise StateError(f"{label} answered {resp.status_code} without {', '.join(missing)} "
+                             f"(its fields: {', '.join(sorted(body)[:12])})")
         return body
 
     def now(self) -> datetime:

@@ -145,10 +145,10 @@ def results_for(pact: PactFile, interaction: PactInteraction, *, role: str, pass
     operation = operation_of(role, exchange.method if exchange else interaction.method,
                              urlsplit(exchange.url).path if exchange else interaction.path)
     name, requirement = check_name(pact, interaction), requirement_of(pact, interaction)
-    if passed:
+    lines = state_problems(calls)
+    if passed and not lines:
         return CheckResult(SUITE, name, "passed", group=pact.consumer, operation=operation, duration_s=duration_s,
                            message=f"{pact.label}: matches the consumer's expectations", requirement=requirement), None
-    lines = state_problems(calls)
     for error in errors:
         lines += mismatch_lines(error)
     if crash and not errors:

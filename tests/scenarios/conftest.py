@@ -39,17 +39,23 @@ def set_quirks(env: Environment, system: str, names: list[str]) -> None:
 
 SOURCES = f"""
 sourceDescriptions:
-  - {{name: records, url: {CONTRACTS / 'records.yaml'}, type: openapi}}
-  - {{name: custody, url: {CONTRACTS / 'custody.yaml'}, type: openapi}}
-  - {{name: intelligence, url: {CONTRACTS / 'intelligence.yaml'}, type: openapi}}
+  - {{name: records, url: {CONTRACTS / "records.yaml"}, type: openapi}}
+  - {{name: custody, url: {CONTRACTS / "custody.yaml"}, type: openapi}}
+  - {{name: intelligence, url: {CONTRACTS / "intelligence.yaml"}, type: openapi}}
   - {{name: custodySim, url: {SUPPORT}, type: openapi, x-interop-system: custody}}
 """
 
 
-def write_scenario(folder: Path, name: str, workflows: str, *, sources: str = SOURCES, extra: str = "") -> Path:
+def write_scenario(
+    folder: Path, name: str, workflows: str, *, sources: str = SOURCES, extra: str = ""
+) -> Path:
     """An Arazzo file `name.arazzo.yaml` in `folder` with the standard's sources (absolute paths)."""
     text = "arazzo: 1.0.1\ninfo: {title: " + name + ", version: 1.0.0}\n" + sources
-    text += textwrap.dedent(extra) + "workflows:\n" + textwrap.indent(textwrap.dedent(workflows).strip("\n"), "  ")
+    text += (
+        textwrap.dedent(extra)
+        + "workflows:\n"
+        + textwrap.indent(textwrap.dedent(workflows).strip("\n"), "  ")
+    )
     path = folder / f"{name}.arazzo.yaml"
     path.write_text(text + "\n")
     return path

@@ -74,12 +74,17 @@ def test_run_dropped_in_scenarios_from_the_command_line(tmp_path: Path) -> None:
     (finding,) = report["findings"]
     assert finding["title"] == "custody-history-wrong: history"
     assert finding["requirement"] == "SCN-custody-history-wrong-02"
-    assert finding["detail"].startswith("system records, operation getCustodyHistory: expected $statusCode == "
-                                        "$inputs.expected_status, got $statusCode = 200; $inputs.expected_status = 201")
+    assert finding["detail"].startswith(
+        "system records, operation getCustodyHistory: expected $statusCode == "
+        "$inputs.expected_status, got $statusCode = 200; $inputs.expected_status = 201"
+    )
     assert finding["operation"] == "GET /nominals/{nominal_id}/custody-history"
     assert [(c["group"], c["status"]) for c in report["checks"]] == [
-        ("custody-history", "passed"), ("custody-history", "passed"),
-        ("custody-history-wrong", "passed"), ("custody-history-wrong", "failed")]
+        ("custody-history", "passed"),
+        ("custody-history", "passed"),
+        ("custody-history-wrong", "passed"),
+        ("custody-history-wrong", "failed"),
+    ]
     junit = ET.parse(reports / "junit.xml").getroot()
     assert junit.get("tests") == "4" and junit.get("failures") == "1"
     failure = junit.find(".//failure")
@@ -93,15 +98,20 @@ def test_run_usage_errors_exit_2(tmp_path: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    one_line_error(interop("scenario", "run", "arrest-to-charge", "--target", f"custody=http://127.0.0.1:{port}"),
-                   "unreachable")
+    one_line_error(
+        interop("scenario", "run", "arrest-to-charge", "--target", f"custody=http://127.0.0.1:{port}"),
+        "unreachable",
+    )
 
 
 @pytest.mark.xdist_group("scenarios")
-def test_verify_runs_every_scenario_with_the_target_in_its_role(scenario_env: Environment, tmp_path: Path) -> None:
+def test_verify_runs_every_scenario_with_the_target_in_its_role(
+    scenario_env: Environment, tmp_path: Path
+) -> None:
     peers = {r: scenario_env[r].url for r in ("records", "intelligence")}
-    run = run_verification("custody", scenario_env["custody"].url, ["scenarios"], tmp_path, peers=peers,
-                           console=False)
+    run = run_verification(
+        "custody", scenario_env["custody"].url, ["scenarios"], tmp_path, peers=peers, console=False
+    )
     assert run.verdict == "pass", [f.detail for f in run.findings]
     (suite,) = run.suites
     assert suite.stats["scenarios_passed"] == len(list(SCENARIOS.glob("*.arazzo.yaml")))
@@ -117,12 +127,21 @@ def test_scenarios_not_involving_the_role_are_skipped(scenario_env: Environment,
     from harness.engine import RunContext, VerificationRun
 
     url = scenario_env["intelligence"].url
-    ctx = RunContext("intelligence", url, url, TargetTokens(url), tmp_path,
-                     peers={r: scenario_env[r].url for r in ("records", "custody")})
+    ctx = RunContext(
+        "intelligence",
+        url,
+        url,
+        TargetTokens(url),
+        tmp_path,
+        peers={r: scenario_env[r].url for r in ("records", "custody")},
+    )
     run = VerificationRun(ctx, [])
     run.run_suite(ScenariosSuite(files=[SCENARIOS / "arrest-to-charge.arazzo.yaml"]))
     (check,) = run.checks
-    assert check.status == "skipped" and check.message == "not run: the scenario does not involve the intelligence role"
+    assert (
+        check.status == "skipped"
+        and check.message == "not run: the scenario does not involve the intelligence role"
+    )
 
 
 @pytest.mark.slow
@@ -134,13 +153,20 @@ def test_against_interop_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     base = free_port()
     while any(not _free(base + i) for i in range(3)):
         base = free_port()
-    spec = EcosystemSpec(population=80, home=tmp_path / "home",
-                         ports={"records": base, "custody": base + 1, "intelligence": base + 2})
+    spec = EcosystemSpec(
+        population=80,
+        home=tmp_path / "home",
+        ports={"records": base, "custody": base + 1, "intelligence": base + 2},
+    )
     with Ecosystem(spec):
         for role in ("records", "intelligence"):
             monkeypatch.setenv(f"INTEROP_{role.upper()}_URL", spec.url(role))
-        run = run_scenarios([SCENARIOS / "arrest-to-charge.arazzo.yaml"], {"custody": spec.url("custody")},
-                            tmp_path / "report", console_output=False)
+        run = run_scenarios(
+            [SCENARIOS / "arrest-to-charge.arazzo.yaml"],
+            {"custody": spec.url("custody")},
+            tmp_path / "report",
+            console_output=False,
+        )
     assert run.verdict == "pass", [f.detail for f in run.findings]
     assert run.ctx.role == "custody" and len(run.checks) == 14
     assert run.suites[0].stats["systems"]["records"] == f"{spec.url('records')} (env)"

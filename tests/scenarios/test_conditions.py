@@ -9,10 +9,22 @@ from harness.scenarios.expressions import Exchange, Scope
 
 
 def scope(body: object = None, status: int = 200) -> Scope:
-    ex = Exchange(url="u", method="GET", status_code=status, response_headers={"Content-Type": "text/html"},
-                  response_body=body if body is not None else {"status": "booked_in", "n": 3, "items": [],
-                                                               "t": "2025-01-01T10:00:00Z", "ok": True,
-                                                               "name": "O'Brien"})
+    ex = Exchange(
+        url="u",
+        method="GET",
+        status_code=status,
+        response_headers={"Content-Type": "text/html"},
+        response_body=body
+        if body is not None
+        else {
+            "status": "booked_in",
+            "n": 3,
+            "items": [],
+            "t": "2025-01-01T10:00:00Z",
+            "ok": True,
+            "name": "O'Brien",
+        },
+    )
     return Scope(inputs={"when": "2025-01-01T10:00:00+00:00", "n": "3"}, exchange=ex)
 
 
@@ -72,20 +84,42 @@ def test_bad_conditions_are_explained(condition: str, message: str) -> None:
 
 
 def test_regex_and_jsonpath_criteria() -> None:
-    body = {"items": [{"type": "booked_in", "id": "c1"}, {"type": "released", "id": "c1"}], "text": "codeword kestrel"}
+    body = {
+        "items": [{"type": "booked_in", "id": "c1"}, {"type": "released", "id": "c1"}],
+        "text": "codeword kestrel",
+    }
     sc = scope(body)
     sc.inputs["marker"] = "kestrel"
-    assert judge({"context": "$response.body", "type": "jsonpath",
-                  "condition": "$.items[?@.type == 'released' && @.id == 'c1']"}, sc).ok
-    miss = judge({"context": "$response.body", "type": "jsonpath", "condition": "$.items[?@.type == 'x']"}, sc)
+    assert judge(
+        {
+            "context": "$response.body",
+            "type": "jsonpath",
+            "condition": "$.items[?@.type == 'released' && @.id == 'c1']",
+        },
+        sc,
+    ).ok
+    miss = judge(
+        {"context": "$response.body", "type": "jsonpath", "condition": "$.items[?@.type == 'x']"}, sc
+    )
     assert not miss.ok and miss.actual.startswith("no match in $response.body = ")
-    leak = judge({"context": "$response.body", "type": "regex", "condition": "^(?![\\s\\S]*{$inputs.marker})"}, sc)
+    leak = judge(
+        {"context": "$response.body", "type": "regex", "condition": "^(?![\\s\\S]*{$inputs.marker})"}, sc
+    )
     assert not leak.ok and "kestrel" in leak.expected and "codeword kestrel" in leak.actual
-    html = judge({"context": "$response.header.Content-Type", "type": "regex",
-                  "condition": "^application/problem\\+json"}, sc)
+    html = judge(
+        {
+            "context": "$response.header.Content-Type",
+            "type": "regex",
+            "condition": "^application/problem\\+json",
+        },
+        sc,
+    )
     assert not html.ok and html.actual == "$response.header.Content-Type = text/html"
-    typed = {"context": "$response.body", "condition": "$.items[0]", "type": {"type": "jsonpath",
-                                                                              "version": "draft-goessner-dispatch-jsonpath-00"}}
+    typed = {
+        "context": "$response.body",
+        "condition": "$.items[0]",
+        "type": {"type": "jsonpath", "version": "draft-goessner-dispatch-jsonpath-00"},
+    }
     assert judge(typed, sc).ok
     assert not judge({"context": "$response.body", "type": "xpath", "condition": "/a"}, sc).ok
 

@@ -97,12 +97,23 @@ def test_bad_expressions_are_explained(text: str, message: str) -> None:
 
 
 def test_values_keep_their_type_and_templates_become_text() -> None:
-    payload = {"id": "$steps.create.outputs.id", "list": "$steps.create.outputs.body#/list",
-               "text": "seen {$inputs.surname} at {$statusCode}", "n": 3, "lit": "plain"}
-    assert resolve_value(payload, scope()) == {"id": "n1", "list": [1, 2], "text": "seen Smith at 201", "n": 3,
-                                               "lit": "plain"}
-    assert sorted(expressions_in(payload)) == sorted(["$steps.create.outputs.id", "$steps.create.outputs.body#/list",
-                                                      "$inputs.surname", "$statusCode"])
+    payload = {
+        "id": "$steps.create.outputs.id",
+        "list": "$steps.create.outputs.body#/list",
+        "text": "seen {$inputs.surname} at {$statusCode}",
+        "n": 3,
+        "lit": "plain",
+    }
+    assert resolve_value(payload, scope()) == {
+        "id": "n1",
+        "list": [1, 2],
+        "text": "seen Smith at 201",
+        "n": 3,
+        "lit": "plain",
+    }
+    assert sorted(expressions_in(payload)) == sorted(
+        ["$steps.create.outputs.id", "$steps.create.outputs.body#/list", "$inputs.surname", "$statusCode"]
+    )
     with pytest.raises(ExpressionError, match="has no value"):
         interpolate("x {$inputs.nope}", scope())
 

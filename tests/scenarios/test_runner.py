@@ -34,7 +34,10 @@ FLOW = """
       outputs:
         cursor: $response.body#/next_cursor
       onSuccess:
-        - {name: next-page, type: goto, stepId: page, criteria: [{condition: $response.body#/next_cursor != null}]}
+        - name: next-page
+          type: goto
+          stepId: page
+          criteria: [{condition: $response.body#/next_cursor != null}]
     - stepId: call
       workflowId: read-clock
       parameters:
@@ -118,10 +121,15 @@ def test_arazzo_flow_semantics(scenario_env: Environment, tmp_path: Path) -> Non
     assert steps["prepare > health"].number == "prepare.01" and steps["prepare > health"].status == "passed"
     assert steps["page"].runs >= 3  # at least 60 people, 25 a page
     assert steps["call"].operation == "workflow read-clock" and steps["call > clock"].number == "02.01"
-    assert steps["handled"].status == "passed" and "criteria not met; carry-on: went to retried" in steps[
-        "handled"].message
+    assert (
+        steps["handled"].status == "passed"
+        and "criteria not met; carry-on: went to retried" in steps["handled"].message
+    )
     assert steps["skipped-by-goto"].status == "skipped"
-    assert steps["never"].status == "skipped" and "the workflow ended at step retried (done)" in steps["never"].message
+    assert (
+        steps["never"].status == "skipped"
+        and "the workflow ended at step retried (done)" in steps["never"].message
+    )
     assert outcome.outputs["clock"].endswith("+00:00")
     events = list(step_events(outcome))
     assert not [e for e in events if isinstance(e, Finding)]
@@ -136,8 +144,9 @@ def test_retry_then_fail(scenario_env: Environment, tmp_path: Path) -> None:
     assert "after 2 retries" in steps["never-201"].message
     assert steps["after"].status == "skipped"
     finding = next(e for e in step_events(outcome) if isinstance(e, Finding))
-    assert finding.detail.startswith("system custody, operation getClock: expected $statusCode == 201, "
-                                     "got $statusCode = 200")
+    assert finding.detail.startswith(
+        "system custody, operation getClock: expected $statusCode == 201, got $statusCode = 200"
+    )
     assert finding.operation == "GET /_sim/clock" and finding.requirement == "SCN-retry-01"
 
 
@@ -150,11 +159,19 @@ def custody_without_sim(scenario_env: Environment) -> Iterator[Environment]:
     def proxy(request: Request) -> Response:
         if request.path.startswith("/_sim/"):
             return Response('{"title": "Not Found"}', status=404, mimetype="application/problem+json")
-        r = requests.request(request.method, upstream + request.full_path.rstrip("?"), data=request.get_data(),
-                             headers={k: v for k, v in request.headers if k.lower() != "host"}, timeout=30)
+        r = requests.request(
+            request.method,
+            upstream + request.full_path.rstrip("?"),
+            data=request.get_data(),
+            headers={k: v for k, v in request.headers if k.lower() != "host"},
+            timeout=30,
+        )
         drop = ("content-encoding", "transfer-encoding", "connection", "content-length")
-        return Response(r.content, status=r.status_code,
-                        headers=[(k, v) for k, v in r.headers.items() if k.lower() not in drop])
+        return Response(
+            r.content,
+            status=r.status_code,
+            headers=[(k, v) for k, v in r.headers.items() if k.lower() not in drop],
+        )
 
     server = ServerThread(proxy, port=free_port())
     endpoints = dict(scenario_env.endpoints)
@@ -183,12 +200,20 @@ class NoTokens:
 def test_no_token_skips_and_an_unreachable_system_fails(scenario_env: Environment, tmp_path: Path) -> None:
     endpoints = dict(scenario_env.endpoints)
     endpoints["records"] = Endpoint("records", scenario_env["records"].url, NoTokens(), "target")
-    outcome = ScenarioRunner(Environment(endpoints)).run(load_scenario(SCENARIOS / "arrest-to-charge.arazzo.yaml"))
-    assert outcome.status == "skipped" and "no access token with exactly the scopes records:write" in outcome.skipped
+    outcome = ScenarioRunner(Environment(endpoints)).run(
+        load_scenario(SCENARIOS / "arrest-to-charge.arazzo.yaml")
+    )
+    assert (
+        outcome.status == "skipped"
+        and "no access token with exactly the scopes records:write" in outcome.skipped
+    )
 
-    endpoints["records"] = Endpoint("records", f"http://127.0.0.1:{free_port()}", scenario_env["records"].tokens, "x")
+    endpoints["records"] = Endpoint(
+        "records", f"http://127.0.0.1:{free_port()}", scenario_env["records"].tokens, "x"
+    )
     outcome = ScenarioRunner(Environment(endpoints), timeout=5).run(
-        load_scenario(SCENARIOS / "arrest-to-charge.arazzo.yaml"))
+        load_scenario(SCENARIOS / "arrest-to-charge.arazzo.yaml")
+    )
     finding = next(e for e in step_events(outcome) if isinstance(e, Finding))
     assert finding.title == "arrest-to-charge: create-nominal"
     assert "expected a response, got connection refused or host unreachable" in finding.detail

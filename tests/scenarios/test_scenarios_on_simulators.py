@@ -21,20 +21,50 @@ NAMES = sorted(p.name.removesuffix(".arazzo.yaml") for p in SCENARIOS.glob("*.ar
 QUIRK_CASES = [
     ("arrest-to-charge", "custody", "drop-required", "book-in", "no value at /relevant_time"),
     ("arrest-to-charge", "records", "drop-required", "case-file-defendant", "no value at /surname"),
-    ("intelligence-led-arrest", "intelligence", "drop-required", "officer-search",
-     "no value at /items/0/grading"),
+    (
+        "intelligence-led-arrest",
+        "intelligence",
+        "drop-required",
+        "officer-search",
+        "no value at /items/0/grading",
+    ),
     ("unknown-detainee-merge", "records", "camel-case", "create-known-person", "keys nominalId, pncId"),
-    ("review-overdue", "custody", "review-every-10h", "late-review",
-     "expected the next review is due 9 hours after the first was due"),
-    ("rui-then-rearrest", "custody", "dates-dmy", "release-under-investigation",
-     "expected the release time is an ISO 8601 instant"),
-    ("restricted-intelligence", "intelligence", "indicator-leak", "intelligence-indicator",
-     "expected the indicator carries no report text"),
-    ("national-index-rebuild", "records", "no-paging", "mark-records-feed",
-     "expected output cursor at $response.body#/next_cursor"),
-    ("provider-down", "custody", "html-errors", "book-in-while-down",
-     "expected $response.header.Content-Type matches /^application/problem\\+json/, got "
-     "$response.header.Content-Type = text/html"),
+    (
+        "review-overdue",
+        "custody",
+        "review-every-10h",
+        "late-review",
+        "expected the next review is due 9 hours after the first was due",
+    ),
+    (
+        "rui-then-rearrest",
+        "custody",
+        "dates-dmy",
+        "release-under-investigation",
+        "expected the release time is an ISO 8601 instant",
+    ),
+    (
+        "restricted-intelligence",
+        "intelligence",
+        "indicator-leak",
+        "intelligence-indicator",
+        "expected the indicator carries no report text",
+    ),
+    (
+        "national-index-rebuild",
+        "records",
+        "no-paging",
+        "mark-records-feed",
+        "expected output cursor at $response.body#/next_cursor",
+    ),
+    (
+        "provider-down",
+        "custody",
+        "html-errors",
+        "book-in-while-down",
+        "expected $response.header.Content-Type matches /^application/problem\\+json/, got "
+        "$response.header.Content-Type = text/html",
+    ),
 ]
 
 
@@ -49,7 +79,11 @@ def env(scenario_env: Environment) -> Iterator[Environment]:
 def test_scenario_passes_against_the_simulators(env: Environment, name: str) -> None:
     scenario = load_scenario(SCENARIOS / f"{name}.arazzo.yaml")
     outcome = ScenarioRunner(env).run(scenario)
-    failed = [f"{s.name}: {s.message} {[v for v in s.failed_verdicts]}" for s in outcome.steps if s.status != "passed"]
+    failed = [
+        f"{s.name}: {s.message} {[v for v in s.failed_verdicts]}"
+        for s in outcome.steps
+        if s.status != "passed"
+    ]
     assert outcome.status == "passed" and not failed, failed
     assert len(outcome.steps) >= len(scenario.main["steps"]) and not outcome.warnings
     events = list(step_events(outcome))
@@ -63,10 +97,14 @@ def test_every_scenario_has_a_quirk_case_in_its_key_role() -> None:
         assert any(n == name and system == key_role for n, system, *_ in QUIRK_CASES), name
 
 
-@pytest.mark.parametrize(("name", "system", "quirk", "step", "words"), QUIRK_CASES,
-                         ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in QUIRK_CASES])
-def test_scenario_fails_precisely_under_a_quirk(env: Environment, name: str, system: str, quirk: str, step: str,
-                                                 words: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "system", "quirk", "step", "words"),
+    QUIRK_CASES,
+    ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in QUIRK_CASES],
+)
+def test_scenario_fails_precisely_under_a_quirk(
+    env: Environment, name: str, system: str, quirk: str, step: str, words: str
+) -> None:
     scenario = load_scenario(SCENARIOS / f"{name}.arazzo.yaml")
     set_quirks(env, system, [quirk])
     outcome = ScenarioRunner(env).run(scenario)
@@ -79,7 +117,12 @@ def test_scenario_fails_precisely_under_a_quirk(env: Environment, name: str, sys
     assert finding.check == "scenario-step" and finding.severity == "error"
     assert finding.title == f"{name}: {step}"
     assert finding.requirement == f"SCN-{name}-{failed.number}"
-    assert finding.operation == failed.operation and finding.operation.split()[0] in ("GET", "POST", "PUT", "PATCH")
+    assert finding.operation == failed.operation and finding.operation.split()[0] in (
+        "GET",
+        "POST",
+        "PUT",
+        "PATCH",
+    )
     assert finding.detail.startswith(f"system {failed.system}, operation {failed.operation_id}: expected ")
     assert ", got " in finding.detail and words in finding.detail, finding.detail
     assert finding.reproduce.startswith(("curl ", "TOKEN=$(interop token"))
