@@ -89,8 +89,12 @@ def load_pact(path: Path | str) -> PactFile:
         raise PactFileError(f"{path} is not a JSON pact file: {exc}") from exc
     if not isinstance(document, dict):
         raise PactFileError(f"{path} is not a pact: the top level is not a JSON object")
-    consumer = (document.get("consumer") or {}).get("name") if isinstance(document.get("consumer"), dict) else None
-    provider = (document.get("provider") or {}).get("name") if isinstance(document.get("provider"), dict) else None
+    consumer = (
+        (document.get("consumer") or {}).get("name") if isinstance(document.get("consumer"), dict) else None
+    )
+    provider = (
+        (document.get("provider") or {}).get("name") if isinstance(document.get("provider"), dict) else None
+    )
     raw_interactions = document.get("interactions")
     if not consumer or not provider or not isinstance(raw_interactions, list):
         raise PactFileError(f"{path} is not a pact: it needs consumer.name, provider.name and interactions")
@@ -98,21 +102,26 @@ def load_pact(path: Path | str) -> PactFile:
     for index, raw in enumerate(raw_interactions, start=1):
         if not isinstance(raw, dict):
             raise PactFileError(f"{path}: interaction {index} is not a JSON object")
-        interactions.append(PactInteraction(
-            index=index,
-            description=str(raw.get("description") or f"interaction {index}"),
-            key=str(raw["key"]) if raw.get("key") else None,
-            states=_states(raw),
-            raw=raw,
-        ))
+        interactions.append(
+            PactInteraction(
+                index=index,
+                description=str(raw.get("description") or f"interaction {index}"),
+                key=str(raw["key"]) if raw.get("key") else None,
+                states=_states(raw),
+                raw=raw,
+            )
+        )
     return PactFile(path, str(consumer), str(provider), document, tuple(interactions))
 
 
 def _states(raw: dict[str, Any]) -> tuple[ProviderState, ...]:
     states = raw.get("providerStates")
     if isinstance(states, list):
-        return tuple(ProviderState(str(s.get("name", "")), dict(s.get("params") or {}))
-                     for s in states if isinstance(s, dict))
+        return tuple(
+            ProviderState(str(s.get("name", "")), dict(s.get("params") or {}))
+            for s in states
+            if isinstance(s, dict)
+        )
     if isinstance(raw.get("providerState"), str):  # pact V2
         return (ProviderState(raw["providerState"]),)
     return ()

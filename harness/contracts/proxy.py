@@ -22,8 +22,19 @@ import requests
 
 from simulators.core.server import ServerThread
 
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
-              "transfer-encoding", "upgrade", "host", "content-length", "content-encoding"}
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+    "content-encoding",
+}
 BODY_KEEP = 4000
 
 
@@ -84,13 +95,22 @@ class AuthProxy:
                 sent["Authorization"] = f"Bearer {self.token}"
         exchange = Exchange(method, self.target_url + uri, sent, body)
         try:
-            resp = self.http.request(method, exchange.url, headers=sent, data=body or None, timeout=self.timeout,
-                                     allow_redirects=False)
+            resp = self.http.request(
+                method,
+                exchange.url,
+                headers=sent,
+                data=body or None,
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
         except requests.Timeout:
             exchange.error = f"the target did not answer within {self.timeout:g}s"
         except requests.RequestException as exc:
-            reason = "connection refused or host unreachable" if isinstance(exc, requests.ConnectionError) \
+            reason = (
+                "connection refused or host unreachable"
+                if isinstance(exc, requests.ConnectionError)
                 else type(exc).__name__
+            )
             exchange.error = f"the target did not answer: {reason}"
         else:
             exchange.status = resp.status_code
@@ -102,8 +122,11 @@ class AuthProxy:
         return exchange
 
     def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        headers = {key[5:].replace("_", "-").title(): value for key, value in environ.items()
-                   if key.startswith("HTTP_")}
+        headers = {
+            key[5:].replace("_", "-").title(): value
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
         if environ.get("CONTENT_TYPE"):
             headers["Content-Type"] = environ["CONTENT_TYPE"]
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -112,10 +135,18 @@ class AuthProxy:
         exchange = self.forward(environ["REQUEST_METHOD"], uri, headers, body)
         if exchange.error:
             status = 504 if "within" in exchange.error else 502
-            data = json.dumps({"type": "urn:interop:harness:target-failed", "title": "The target did not answer",
-                               "status": status, "detail": exchange.error}).encode()
-            start_response(f"{status} Target Failed", [("Content-Type", "application/problem+json"),
-                                                       ("Content-Length", str(len(data)))])
+            data = json.dumps(
+                {
+                    "type": "urn:interop:harness:target-failed",
+                    "title": "The target did not answer",
+                    "status": status,
+                    "detail": exchange.error,
+                }
+            ).encode()
+            start_response(
+                f"{status} Target Failed",
+                [("Content-Type", "application/problem+json"), ("Content-Length", str(len(data)))],
+            )
             return [data]
         out = [(k, v) for k, v in exchange.response_headers.items() if k.lower() not in HOP_BY_HOP]
         out.append(("Content-Length", str(len(exchange.response_body))))

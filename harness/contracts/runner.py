@@ -49,15 +49,18 @@ def _quiet_stdout() -> Iterator[None]:
             os.close(saved)
 
 
-def verify_file(pact_path: Path, provider: str, proxy_url: str, state_url: str | None,
-                request_timeout_s: float) -> VerifierOutcome:
+def verify_file(
+    pact_path: Path, provider: str, proxy_url: str, state_url: str | None, request_timeout_s: float
+) -> VerifierOutcome:
     from pact import Verifier
 
-    verifier = (Verifier(provider, host="127.0.0.1")
-                .add_transport(url=proxy_url)
-                .add_source(str(pact_path))
-                .set_request_timeout(int(request_timeout_s * 1000))
-                .set_coloured_output(enabled=False))
+    verifier = (
+        Verifier(provider, host="127.0.0.1")
+        .add_transport(url=proxy_url)
+        .add_source(str(pact_path))
+        .set_request_timeout(int(request_timeout_s * 1000))
+        .set_coloured_output(enabled=False)
+    )
     if state_url:
         verifier.state_handler(state_url, body=True, teardown=True)
     crash = None

@@ -21,17 +21,30 @@ RESTRICTED = ["intelligence:read", "intelligence:read:restricted", "intelligence
 ABOVE_OFFICIAL = {"SECRET", "TOP SECRET", "CONFIDENTIAL"}
 
 
-def submit(api: TargetApi, classification: str = "OFFICIAL", subjects: list[str] | None = None) -> dict[str, Any]:
+def submit(
+    api: TargetApi, classification: str = "OFFICIAL", subjects: list[str] | None = None
+) -> dict[str, Any]:
     scopes = RESTRICTED if classification.upper() in ABOVE_OFFICIAL else WRITE
-    return api.call("POST", "/reports", scopes, expect=(201,), require=("report_id",), json={
-        "source_type": "police_officer",
-        "grading": {"scheme": "3x5x2", "source_evaluation": "1", "intelligence_assessment": "A",
-                    "handling_code": "P"},
-        "classification": classification,
-        "original_text": "PC 1234 saw SUBJECT selling cannabis outside the Crown pub at 22:10.",
-        "sanitised_text": "SUBJECT was seen selling cannabis outside a pub in the evening.",
-        "subjects": [{"nominal_id": n, "role": "subject"} for n in subjects or []],
-    })
+    return api.call(
+        "POST",
+        "/reports",
+        scopes,
+        expect=(201,),
+        require=("report_id",),
+        json={
+            "source_type": "police_officer",
+            "grading": {
+                "scheme": "3x5x2",
+                "source_evaluation": "1",
+                "intelligence_assessment": "A",
+                "handling_code": "P",
+            },
+            "classification": classification,
+            "original_text": "PC 1234 saw SUBJECT selling cannabis outside the Crown pub at 22:10.",
+            "sanitised_text": "SUBJECT was seen selling cannabis outside a pub in the evening.",
+            "subjects": [{"nominal_id": n, "role": "subject"} for n in subjects or []],
+        },
+    )
 
 
 def _subject_held(api: TargetApi) -> str | None:
@@ -43,28 +56,38 @@ def _subject_held(api: TargetApi) -> str | None:
     return None
 
 
-@state("intelligence", r"intelligence is held on a nominal", "intelligence is held on a nominal -> nominal_id")
+@state(
+    "intelligence", r"intelligence is held on a nominal", "intelligence is held on a nominal -> nominal_id"
+)
 def _held(api: TargetApi, params: dict[str, Any]) -> dict[str, Any]:
     nominal_id = _subject_held(api)
     if nominal_id:
         return {"nominal_id": nominal_id}
     records = api.peer("records")
     if records is None:
-        raise StateError("no report on the target names a subject, and the harness does not know the target's "
-                         "records system to create one (give it as a peer)")
+        raise StateError(
+            "no report on the target names a subject, and the harness does not know the target's "
+            "records system to create one (give it as a peer)"
+        )
     nominal_id = str(create_nominal(records, params)["nominal_id"])
     submit(api, "OFFICIAL", [nominal_id])
     return {"nominal_id": nominal_id}
 
 
-@state("intelligence", r"no intelligence is held on nominal (?P<nominal_id>\S+)",
-       "no intelligence is held on nominal <uuid>")
+@state(
+    "intelligence",
+    r"no intelligence is held on nominal (?P<nominal_id>\S+)",
+    "no intelligence is held on nominal <uuid>",
+)
 def _not_held(api: TargetApi, params: dict[str, Any]) -> dict[str, Any]:
     return {"nominal_id": params["nominal_id"]}
 
 
-@state("intelligence", r"an? intelligence report marked (?P<classification>[A-Z -]+?) exists",
-       "an intelligence report marked <classification> exists -> report_id")
+@state(
+    "intelligence",
+    r"an? intelligence report marked (?P<classification>[A-Z -]+?) exists",
+    "an intelligence report marked <classification> exists -> report_id",
+)
 def _report(api: TargetApi, params: dict[str, Any]) -> dict[str, Any]:
     report = submit(api, str(params["classification"]).upper())
     if not report.get("report_id"):
@@ -72,14 +95,20 @@ def _report(api: TargetApi, params: dict[str, Any]) -> dict[str, Any]:
     return {"report_id": report["report_id"]}
 
 
-@state("intelligence", r"no intelligence report with id (?P<report_id>\S+) exists",
-       "no intelligence report with id <uuid> exists")
+@state(
+    "intelligence",
+    r"no intelligence report with id (?P<report_id>\S+) exists",
+    "no intelligence report with id <uuid> exists",
+)
 def _no_report(api: TargetApi, params: dict[str, Any]) -> dict[str, Any]:
     return {"report_id": params["report_id"]}
 
 
-@state("intelligence", r"the intelligence change feed has an event after a cursor",
-       "the intelligence change feed has an event after a cursor -> after, report_id")
+@state(
+    "intelligence",
+    r"the intelligence change feed has an event after a cursor",
+    "the intelligence change feed has an event after a cursor -> after, report_id",
+)
 def _feed(api: TargetApi, params: dict[str, Any]) -> dict[str, Any]:
     submit(api)
     after = api.feed_end(READ)

@@ -68,8 +68,9 @@ class StateServer:
     def handle(self, body: Any) -> tuple[int, dict[str, Any]]:
         if not isinstance(body, dict) or not isinstance(body.get("state", ""), str):
             return 400, {"error": "expected a JSON object with state, params and action"}
-        call = StateCall(str(body.get("state") or ""), dict(body.get("params") or {}),
-                         str(body.get("action") or "setup"))
+        call = StateCall(
+            str(body.get("state") or ""), dict(body.get("params") or {}), str(body.get("action") or "setup")
+        )
         if call.action == "setup":
             try:
                 call.values = set_up(self.api, self.role, call.state, call.params)
@@ -96,5 +97,7 @@ class StateServer:
 def _respond(start_response: Callable[..., Any], status: int, body: dict[str, Any]) -> list[bytes]:
     data = json.dumps(body).encode()
     reason = {200: "OK", 400: "Bad Request", 404: "Not Found", 500: "Internal Server Error"}[status]
-    start_response(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    start_response(
+        f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    )
     return [data]

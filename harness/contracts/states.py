@@ -72,8 +72,9 @@ def set_up(api: TargetApi, role: str, name: str, params: dict[str, Any] | None) 
     hit = find(role, name)
     if hit is None:
         known = "; ".join(d.summary for d in catalogue(role))
-        raise UnknownState(f"the harness cannot set up provider state {name!r} for a {role} system "
-                           f"(it knows: {known})")
+        raise UnknownState(
+            f"the harness cannot set up provider state {name!r} for a {role} system (it knows: {known})"
+        )
     definition, groups = hit
     return definition.handler(api, {**groups, **(params or {})})
 

@@ -23,8 +23,9 @@ class StateError(Exception):
 
 
 class TargetApi:
-    def __init__(self, base_url: str, tokens: Any, *, timeout: float = 10.0,
-                 peers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, base_url: str, tokens: Any, *, timeout: float = 10.0, peers: dict[str, str] | None = None
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.tokens = tokens
         self.timeout = timeout
@@ -34,17 +35,26 @@ class TargetApi:
     def token(self, scopes: list[str]) -> str | None:
         return self.tokens.token(scopes) or self.tokens.token(None)
 
-    def call(self, method: str, path: str, scopes: list[str], *, json: Any = None,
-             params: dict[str, Any] | None = None, expect: tuple[int, ...] = (200, 201),
-             require: tuple[str, ...] = ()) -> dict[str, Any]:
+    def call(
+        self,
+        method: str,
+        path: str,
+        scopes: list[str],
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        expect: tuple[int, ...] = (200, 201),
+        require: tuple[str, ...] = (),
+    ) -> dict[str, Any]:
         """One JSON call; returns the body (with the `require`d fields), or raises StateError naming
         the call and its answer."""
         token = self.token(scopes)
         headers = {"Accept": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
         label = f"{method} {path}"
         try:
-            resp = self.http.request(method, self.base_url + path, json=json, params=params, headers=headers,
-                                     timeout=self.timeout)
+            resp = self.http.request(
+                method, self.base_url + path, json=json, params=params, headers=headers, timeout=self.timeout
+            )
         except requests.Timeout as exc:
             raise StateError(f"{label} did not answer within {self.timeout:.0f}s") from exc
         except requests.RequestException as exc:
@@ -58,11 +68,15 @@ class TargetApi:
             raise StateError(f"{label} answered {resp.status_code}: {_summary(resp, body)}")
         if not isinstance(body, dict):
             kind = resp.headers.get("Content-Type", "no content type")
-            raise StateError(f"{label} answered {resp.status_code} with a body that is not a JSON object ({kind})")
+            raise StateError(
+                f"{label} answered {resp.status_code} with a body that is not a JSON object ({kind})"
+            )
         missing = [name for name in require if not body.get(name)]
         if missing:
-            raise StateError(f"{label} answered {resp.status_code} without {', '.join(missing)} "
-                             f"(its fields: {', '.join(sorted(body)[:12])})")
+            raise StateError(
+                f"{label} answered {resp.status_code} without {', '.join(missing)} "
+                f"(its fields: {', '.join(sorted(body)[:12])})"
+            )
         return body
 
     def now(self) -> datetime:
@@ -79,7 +93,9 @@ class TargetApi:
         """The cursor after the last event of the target's change feed (None when it is empty)."""
         cursor: str | None = None
         for _ in range(MAX_FEED_PAGES):
-            page = self.call("GET", "/events", scopes, params={"after": cursor, "limit": limit}, expect=(200,))
+            page = self.call(
+                "GET", "/events", scopes, params={"after": cursor, "limit": limit}, expect=(200,)
+            )
             items = page.get("items")
             if not isinstance(items, list):
                 raise StateError("GET /events answered without a list of items")

@@ -111,9 +111,13 @@ def answered(exchange: Exchange | None) -> str:
     return f"The target answered {exchange.status} {kind}{note}: {_short(body, 300) or '(empty body)'}"
 
 
-def curl_for(interaction: PactInteraction, exchange: Exchange | None, base_url: str, token: str | None) -> str:
+def curl_for(
+    interaction: PactInteraction, exchange: Exchange | None, base_url: str, token: str | None
+) -> str:
     if exchange is not None:
-        headers = {k: v for k, v in exchange.headers.items() if k.lower() not in ("accept-encoding", "user-agent")}
+        headers = {
+            k: v for k, v in exchange.headers.items() if k.lower() not in ("accept-encoding", "user-agent")
+        }
         request = SentRequest(exchange.method, exchange.url, headers, exchange.body or None)
         return to_curl(request, {token: TOKEN_VAR} if token else {})
     raw = interaction.raw.get("request") or {}
@@ -122,8 +126,12 @@ def curl_for(interaction: PactInteraction, exchange: Exchange | None, base_url: 
     if isinstance(query, dict) and query:
         from urllib.parse import urlencode
 
-        url += "?" + urlencode([(k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])])
-    headers = {k: (v[0] if isinstance(v, list) and v else str(v)) for k, v in (raw.get("headers") or {}).items()}
+        url += "?" + urlencode(
+            [(k, v) for k, vs in query.items() for v in (vs if isinstance(vs, list) else [vs])]
+        )
+    headers = {
+        k: (v[0] if isinstance(v, list) and v else str(v)) for k, v in (raw.get("headers") or {}).items()
+    }
     if any(k.lower() == "authorization" for k in headers):
         headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
         headers["Authorization"] = f"Bearer {TOKEN_VAR}"
@@ -137,30 +145,77 @@ def state_problems(calls: list[StateCall]) -> list[str]:
     return [f"provider state {c.state!r} could not be set up: {c.error}" for c in calls if c.error]
 
 
-def results_for(pact: PactFile, interaction: PactInteraction, *, role: str, passed: bool, duration_s: float,
-                errors: list[dict[str, Any]], crash: str | None, exchanges: list[Exchange],
-                calls: list[StateCall], base_url: str, token: str | None) -> tuple[CheckResult, Finding | None]:
+def results_for(
+    pact: PactFile,
+    interaction: PactInteraction,
+    *,
+    role: str,
+    passed: bool,
+    duration_s: float,
+    errors: list[dict[str, Any]],
+    crash: str | None,
+    exchanges: list[Exchange],
+    calls: list[StateCall],
+    base_url: str,
+    token: str | None,
+) -> tuple[CheckResult, Finding | None]:
     """The CheckResult of one interaction and, when it failed, its Finding."""
     exchange = exchanges[-1] if exchanges else None
-    operation = operation_of(role, exchange.method if exchange else interaction.method,
-                             urlsplit(exchange.url).path if exchange else interaction.path)
+    operation = operation_of(
+        role,
+        exchange.method if exchange else interaction.method,
+        urlsplit(exchange.url).path if exchange else interaction.path,
+    )
     name, requirement = check_name(pact, interaction), requirement_of(pact, interaction)
     lines = state_problems(calls)
     if passed and not lines:
-        return CheckResult(SUITE, name, "passed", group=pact.consumer, operation=operation, duration_s=duration_s,
-                           message=f"{pact.label}: matches the consumer's expectations", requirement=requirement), None
+        return CheckResult(
+            SUITE,
+            name,
+            "passed",
+            group=pact.consumer,
+            operation=operation,
+            duration_s=duration_s,
+            message=f"{pact.label}: matches the consumer's expectations",
+            requirement=requirement,
+        ), None
     for error in errors:
         lines += mismatch_lines(error)
     if crash and not errors:
         lines.append(f"the verifier could not run the interaction: {_short(crash, 300)}")
     lines = list(dict.fromkeys(lines)) or ["the interaction failed without a reported mismatch"]
     states = ", ".join(repr(s.name) for s in interaction.states) or "none"
-    detail = (f"Consumer {pact.consumer} expects, for '{interaction.description}' (provider states: {states}):\n"
-              + "\n".join(f"- {line}" for line in lines) + "\n" + answered(exchange))
-    finding = Finding(SUITE, CHECK, "error", operation, f"{pact.consumer}: {interaction.description}", detail,
-                      reproduce=curl_for(interaction, exchange, base_url, token), requirement=requirement,
-                      extra={"consumer": pact.consumer, "provider": pact.provider, "pact": str(pact.path),
-                             "interaction": interaction.description, "mismatches": lines})
-    check = CheckResult(SUITE, name, "failed", group=pact.consumer, operation=operation, duration_s=duration_s,
-                        message=lines[0], requirement=requirement)
+    detail = (
+        f"Consumer {pact.consumer} expects, for '{interaction.description}' (provider states: {states}):\n"
+        + "\n".join(f"- {line}" for line in lines)
+        + "\n"
+        + answered(exchange)
+    )
+    finding = Finding(
+        SUITE,
+        CHECK,
+        "error",
+        operation,
+        f"{pact.consumer}: {interaction.description}",
+        detail,
+        reproduce=curl_for(interaction, exchange, base_url, token),
+        requirement=requirement,
+        extra={
+            "consumer": pact.consumer,
+            "provider": pact.provider,
+            "pact": str(pact.path),
+            "interaction": interaction.description,
+            "mismatches": lines,
+        },
+    )
+    check = CheckResult(
+        SUITE,
+        name,
+        "failed",
+        group=pact.consumer,
+        operation=operation,
+        duration_s=duration_s,
+        message=lines[0],
+        requirement=requirement,
+    )
     return check, finding

@@ -27,9 +27,9 @@ from typing import Any
 
 from harness.contracts.consumers import consumer_scopes
 from harness.contracts.pactfile import PactFile, PactFileError, load_pact, standard_pacts
-from harness.contracts.proxy import AuthProxy
+from harness.contracts.proxy import AuthProxy, Exchange
 from harness.contracts.runner import verify_file
-from harness.contracts.state_server import StateServer
+from harness.contracts.state_server import StateCall, StateServer
 from harness.contracts.target_api import TargetApi
 from harness.contracts.translate import CHECK, SUITE, check_name, requirement_of, results_for
 from harness.engine.events import CheckResult, Event, Finding, SuiteFinished
@@ -59,16 +59,31 @@ class ContractsSuite:
             emit(event)
 
         if not pacts:
-            record(CheckResult(SUITE, f"pacts for {ctx.role}", "skipped", group=ctx.role,
-                               message=f"no pact names {ctx.role} as its provider"))
+            record(
+                CheckResult(
+                    SUITE,
+                    f"pacts for {ctx.role}",
+                    "skipped",
+                    group=ctx.role,
+                    message=f"no pact names {ctx.role} as its provider",
+                )
+            )
         else:
             self._verify_all(ctx, pacts, options, record)
-        emit(SuiteFinished(SUITE, counts["passed"], counts["failed"], counts["skipped"], stats={
-            "pacts": [p.label for p in pacts],
-            "interactions": sum(len(p.interactions) for p in pacts),
-            "state_handler": options.get("state_url") or "harness (standard API)",
-            "duration_s": round(time.monotonic() - started, 1),
-        }))
+        emit(
+            SuiteFinished(
+                SUITE,
+                counts["passed"],
+                counts["failed"],
+                counts["skipped"],
+                stats={
+                    "pacts": [p.label for p in pacts],
+                    "interactions": sum(len(p.interactions) for p in pacts),
+                    "state_handler": options.get("state_url") or "harness (standard API)",
+                    "duration_s": round(time.monotonic() - started, 1),
+                },
+            )
+        )
 
     def _pacts(self, role: str, given: list[str] | None, emit: Callable[[Event], None]) -> list[PactFile]:
         if given:
@@ -77,7 +92,9 @@ class ContractsSuite:
                 try:
                     found.append(load_pact(path))
                 except PactFileError as exc:
-                    emit(Finding(SUITE, "pact-file", "error", "", "The pact file cannot be verified", str(exc)))
+                    emit(
+                        Finding(SUITE, "pact-file", "error", "", "The pact file cannot be verified", str(exc))
+                    )
             return found
         try:
             return standard_pacts(role, self.pact_dir)
@@ -85,8 +102,13 @@ class ContractsSuite:
             emit(Finding(SUITE, "pact-file", "error", "", "A pact of the standard cannot be read", str(exc)))
             return []
 
-    def _verify_all(self, ctx: RunContext, pacts: list[PactFile], options: dict[str, Any],
-                    record: Callable[[CheckResult | Finding], None]) -> None:
+    def _verify_all(
+        self,
+        ctx: RunContext,
+        pacts: list[PactFile],
+        options: dict[str, Any],
+        record: Callable[[CheckResult | Finding], None],
+    ) -> None:
         timeout = float(options["request_timeout"])
         api = TargetApi(ctx.base_url, ctx.tokens, timeout=timeout, peers=ctx.peers)
         proxy = AuthProxy(ctx.base_url, timeout=timeout).start()
@@ -102,47 +124,100 @@ class ContractsSuite:
                     token = api.token(scopes)
                     proxy.token = token
                     if token is None and any(i.sends_token for i in pact.interactions):
-                        record(Finding(SUITE, "no-token", "warning", "", f"{pact.consumer}: no access token",
-                                       f"No token with scopes '{' '.join(scopes)}' could be obtained from "
-                                       f"{ctx.base_url}/oauth/token; interactions that send one are sent without. "
-                                       "Give --token, or --client-id and --client-secret."))
+                        record(
+                            Finding(
+                                SUITE,
+                                "no-token",
+                                "warning",
+                                "",
+                                f"{pact.consumer}: no access token",
+                                f"No token with scopes '{' '.join(scopes)}' could be obtained from "
+                                f"{ctx.base_url}/oauth/token; interactions that send one are sent without. "
+                                "Give --token, or --client-id and --client-secret.",
+                            )
+                        )
                     for interaction in pact.interactions:
                         name = check_name(pact, interaction)
                         requirement = requirement_of(pact, interaction)
                         if not interaction.is_http:
-                            record(CheckResult(SUITE, name, "skipped", group=pact.consumer, requirement=requirement,
-                                               message="not an HTTP interaction (messages are not part of the "
-                                                       "standard)"))
+                            record(
+                                CheckResult(
+                                    SUITE,
+                                    name,
+                                    "skipped",
+                                    group=pact.consumer,
+                                    requirement=requirement,
+                                    message="not an HTTP interaction (messages are not part of the standard)",
+                                )
+                            )
                             continue
                         if stop_reason:
-                            record(CheckResult(SUITE, name, "skipped", group=pact.consumer, requirement=requirement,
-                                               message=stop_reason))
+                            record(
+                                CheckResult(
+                                    SUITE,
+                                    name,
+                                    "skipped",
+                                    group=pact.consumer,
+                                    requirement=requirement,
+                                    message=stop_reason,
+                                )
+                            )
                             continue
                         began = time.monotonic()
-                        outcome = verify_file(pact.single(interaction, workdir), pact.provider, proxy.url,
-                                              state_url, request_timeout_s=timeout * 6 + 5)
+                        outcome = verify_file(
+                            pact.single(interaction, workdir),
+                            pact.provider,
+                            proxy.url,
+                            state_url,
+                            request_timeout_s=timeout * 6 + 5,
+                        )
                         exchanges = proxy.take_exchanges()
                         calls = states.take_calls() if states else []
                         check, finding = results_for(
-                            pact, interaction, role=ctx.role, passed=outcome.passed,
-                            duration_s=time.monotonic() - began, errors=outcome.errors, crash=outcome.crash,
-                            exchanges=exchanges, calls=calls, base_url=ctx.base_url, token=token)
+                            pact,
+                            interaction,
+                            role=ctx.role,
+                            passed=outcome.passed,
+                            duration_s=time.monotonic() - began,
+                            errors=outcome.errors,
+                            crash=outcome.crash,
+                            exchanges=exchanges,
+                            calls=calls,
+                            base_url=ctx.base_url,
+                            token=token,
+                        )
                         record(check)
                         if finding:
                             record(finding)
-                        down = [e for e in exchanges if e.error and "did not answer:" in e.error] or \
-                            [c for c in calls if c.error and "connection refused" in c.error]
-                        unreachable = unreachable + 1 if down and not outcome.passed else 0
+                        unreachable = unreachable + 1 if _silent(exchanges, calls) else 0
                         if unreachable >= int(options["max_unreachable"]):
-                            stop_reason = (f"not run: the target at {ctx.base_url} stopped answering "
-                                           f"({unreachable} interactions in a row)")
-                            record(Finding(SUITE, "target-unreachable", "error", "",
-                                           "The target stopped answering", stop_reason.replace("not run: ", "")
-                                           + "; the remaining interactions were skipped."))
+                            stop_reason = (
+                                f"not run: the target at {ctx.base_url} stopped answering "
+                                f"(unreachable or slower than {timeout:g}s for {unreachable} "
+                                "interactions in a row)"
+                            )
+                            record(
+                                Finding(
+                                    SUITE,
+                                    "target-unreachable",
+                                    "error",
+                                    "",
+                                    "The target stopped answering",
+                                    stop_reason.replace("not run: ", "")
+                                    + "; the remaining interactions were skipped.",
+                                )
+                            )
         finally:
             proxy.stop()
             if states:
                 states.stop()
+
+
+def _silent(exchanges: list[Exchange], calls: list[StateCall]) -> bool:
+    """The target did not answer at all (refused, unreachable, or past the timeout) in this interaction."""
+    if any(e.error for e in exchanges):
+        return True
+    return any(c.error and ("did not answer" in c.error or "connection refused" in c.error) for c in calls)
 
 
 __all__ = ["CHECK", "ContractsSuite"]

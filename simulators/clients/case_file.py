@@ -48,8 +48,10 @@ class ProsecutionFile:
     @property
     def complete(self) -> bool:
         """Every suspect identified, with a custody record and an outcome."""
-        return bool(self.defendants) and not self.missing and all(
-            d.custody_record is not None and d.outcome is not None for d in self.defendants
+        return (
+            bool(self.defendants)
+            and not self.missing
+            and all(d.custody_record is not None and d.outcome is not None for d in self.defendants)
         )
 
 
@@ -64,10 +66,17 @@ class CaseFileBuilder:
         if occurrence is None:
             return None
         file = ProsecutionFile(occurrence=occurrence)
-        outcomes = {str(o.get("nominal_id")): o for o in occurrence.get("custody_outcomes") or []
-                    if isinstance(o, dict)}
+        outcomes = {
+            str(o.get("nominal_id")): o
+            for o in occurrence.get("custody_outcomes") or []
+            if isinstance(o, dict)
+        }
         for link in occurrence.get("links") or []:
-            if not isinstance(link, dict) or link.get("role") not in SUSPECT_ROLES or not link.get("nominal_id"):
+            if (
+                not isinstance(link, dict)
+                or link.get("role") not in SUSPECT_ROLES
+                or not link.get("nominal_id")
+            ):
                 continue
             defendant = self._defendant(str(link["nominal_id"]), str(link["role"]), outcomes, file)
             if defendant is not None:
@@ -76,8 +85,9 @@ class CaseFileBuilder:
             file.missing.append("no suspect is linked to the occurrence")
         return file
 
-    def _defendant(self, nominal_id: str, role: str, outcomes: dict[str, dict[str, Any]],
-                   file: ProsecutionFile) -> Defendant | None:
+    def _defendant(
+        self, nominal_id: str, role: str, outcomes: dict[str, dict[str, Any]], file: ProsecutionFile
+    ) -> Defendant | None:
         nominal = self.records.get_nominal(nominal_id)
         if nominal is None:
             file.missing.append(f"records has no nominal {nominal_id}")
@@ -88,7 +98,9 @@ class CaseFileBuilder:
         if recorded and recorded.get("custody_id"):
             record = self.custody.get_custody_record(str(recorded["custody_id"]))
             if record is None:
-                file.missing.append(f"custody has no record {recorded.get('custody_number') or recorded['custody_id']}")
+                file.missing.append(
+                    f"custody has no record {recorded.get('custody_number') or recorded['custody_id']}"
+                )
         else:
             history = self.custody.custody_history(str(nominal.get("nominal_id") or nominal_id))
             record = max(history, key=lambda r: str(r.get("arrived_at") or ""), default=None)

@@ -100,12 +100,17 @@ class NationalIndex:
         survivor = str(nominal.get("nominal_id") or nominal_id)
         if survivor != nominal_id:  # merged away: the survivor replaces the old id
             self.entries.pop(("nominal", nominal_id), None)
-        self.entries[("nominal", survivor)] = IndexEntry("records", "nominal", survivor, {
-            "pnc_id": nominal.get("pnc_id"),
-            "surname": nominal.get("surname"),
-            "forenames": list(nominal.get("forenames") or []),
-            "date_of_birth": nominal.get("date_of_birth"),
-        })
+        self.entries[("nominal", survivor)] = IndexEntry(
+            "records",
+            "nominal",
+            survivor,
+            {
+                "pnc_id": nominal.get("pnc_id"),
+                "surname": nominal.get("surname"),
+                "forenames": list(nominal.get("forenames") or []),
+                "date_of_birth": nominal.get("date_of_birth"),
+            },
+        )
 
     def _custody_record(self, custody_id: str) -> None:
         record = self.client("custody").get_custody_record(custody_id)
@@ -113,13 +118,18 @@ class NationalIndex:
             self.entries.pop(("custody_record", custody_id), None)
             return
         station = record.get("station") or {}
-        self.entries[("custody_record", custody_id)] = IndexEntry("custody", "custody_record", custody_id, {
-            "custody_number": record.get("custody_number"),
-            "nominal_id": record.get("nominal_id"),
-            "status": record.get("status"),
-            "station": station.get("code"),
-            "arrived_at": record.get("arrived_at"),
-        })
+        self.entries[("custody_record", custody_id)] = IndexEntry(
+            "custody",
+            "custody_record",
+            custody_id,
+            {
+                "custody_number": record.get("custody_number"),
+                "nominal_id": record.get("nominal_id"),
+                "status": record.get("status"),
+                "station": station.get("code"),
+                "arrived_at": record.get("arrived_at"),
+            },
+        )
 
     def _report(self, report_id: str) -> None:
         report = self.client("intelligence").get_report(report_id)
@@ -127,11 +137,20 @@ class NationalIndex:
             self.entries.pop(("report", report_id), None)
             return
         grading = report.get("grading") or {}
-        self.entries[("report", report_id)] = IndexEntry("intelligence", "report", report_id, {
-            "reference": report.get("reference"),
-            "classification": report.get("classification"),
-            "grading": "".join(str(grading.get(k, "")) for k in
-                               ("source_evaluation", "intelligence_assessment", "handling_code")),
-            "subjects": [s.get("nominal_id") for s in report.get("subjects") or [] if isinstance(s, dict)],
-            "text_version": report.get("text_version"),
-        })
+        self.entries[("report", report_id)] = IndexEntry(
+            "intelligence",
+            "report",
+            report_id,
+            {
+                "reference": report.get("reference"),
+                "classification": report.get("classification"),
+                "grading": "".join(
+                    str(grading.get(k, ""))
+                    for k in ("source_evaluation", "intelligence_assessment", "handling_code")
+                ),
+                "subjects": [
+                    s.get("nominal_id") for s in report.get("subjects") or [] if isinstance(s, dict)
+                ],
+                "text_version": report.get("text_version"),
+            },
+        )

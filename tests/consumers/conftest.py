@@ -64,10 +64,15 @@ class PactRecorder:
         )
         want, got = canonical(written), canonical(committed[case.description])
         if want != got:
-            diff = "\n".join(difflib.unified_diff(got.splitlines(), want.splitlines(), "committed", "generated",
-                                                  lineterm=""))
-            pytest.fail(f"{pair.filename}: {case.description!r} differs from the committed pact "
-                        f"(run `make contracts`):\n{diff}")
+            diff = "\n".join(
+                difflib.unified_diff(
+                    got.splitlines(), want.splitlines(), "committed", "generated", lineterm=""
+                )
+            )
+            pytest.fail(
+                f"{pair.filename}: {case.description!r} differs from the committed pact "
+                f"(run `make contracts`):\n{diff}"
+            )
 
     def complete(self, pair: Pair, cases: list[Case]) -> None:
         declared = {c.description for c in cases}

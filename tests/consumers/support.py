@@ -68,13 +68,16 @@ def timestamp(example: str) -> Any:
 
 def from_state(example: str, variable: str, pattern: str = UUID_RE) -> Any:
     """A value the provider state supplies at verification (`${variable}`), matched by `pattern`."""
-    return GenericMatcher("regex", value=example, regex=pattern,
-                          generator=generate.provider_state("${" + variable + "}"))
+    return GenericMatcher(
+        "regex", value=example, regex=pattern, generator=generate.provider_state("${" + variable + "}")
+    )
 
 
 def path_from_state(example: str, expression: str, pattern: str) -> Any:
     """A request path built from provider-state values, e.g. `/nominals/${nominal_id}`."""
-    return GenericMatcher("regex", value=example, regex=pattern, generator=generate.provider_state(expression))
+    return GenericMatcher(
+        "regex", value=example, regex=pattern, generator=generate.provider_state(expression)
+    )
 
 
 def problem(status: int) -> dict[str, Any]:
@@ -97,15 +100,19 @@ def accepts_json(interaction: HttpInteraction) -> HttpInteraction:
 
 
 def json_response(interaction: HttpInteraction, status: int, body: Any) -> HttpInteraction:
-    return (interaction.will_respond_with(status)
-            .with_header("Content-Type", regex("application/json", JSON_RE))
-            .with_body(body, content_type="application/json"))
+    return (
+        interaction.will_respond_with(status)
+        .with_header("Content-Type", regex("application/json", JSON_RE))
+        .with_body(body, content_type="application/json")
+    )
 
 
 def problem_response(interaction: HttpInteraction, status: int) -> HttpInteraction:
-    return (interaction.will_respond_with(status)
-            .with_header("Content-Type", regex("application/problem+json", PROBLEM_RE))
-            .with_body(problem(status), content_type="application/problem+json"))
+    return (
+        interaction.will_respond_with(status)
+        .with_header("Content-Type", regex("application/problem+json", PROBLEM_RE))
+        .with_body(problem(status), content_type="application/problem+json")
+    )
 
 
 # --- clients as the consumers build them -------------------------------------------------------

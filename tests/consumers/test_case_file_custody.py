@@ -50,8 +50,9 @@ def charged_record() -> dict:
         "outcome": {
             "type": "charged",
             "decided_at": timestamp("2025-03-04T18:00:00+00:00"),
-            "charges": match.each_like({"cjs_code": regex("TH68010", CJS_CODE_RE),
-                                        "title": match.str("Theft from a shop")}),
+            "charges": match.each_like(
+                {"cjs_code": regex("TH68010", CJS_CODE_RE), "title": match.str("Theft from a shop")}
+            ),
         },
         "released_at": timestamp("2025-03-04T18:00:00+00:00"),
     }
@@ -59,9 +60,18 @@ def charged_record() -> dict:
 
 def define_record(i):  # type: ignore[no-untyped-def]
     i.given("a custody record with a charge outcome exists", dict(SIOBHAN))
-    authorised(accepts_json(i.with_request("GET", path_from_state(
-        f"/custody-records/{CUSTODY_ID}", "/custody-records/${custody_id}",
-        rf"^/custody-records/{UUID_RE[1:-1]}$"))))
+    authorised(
+        accepts_json(
+            i.with_request(
+                "GET",
+                path_from_state(
+                    f"/custody-records/{CUSTODY_ID}",
+                    "/custody-records/${custody_id}",
+                    rf"^/custody-records/{UUID_RE[1:-1]}$",
+                ),
+            )
+        )
+    )
     json_response(i, 200, charged_record())
 
 
@@ -72,9 +82,13 @@ def drive_record(url: str) -> None:
 
 def define_history(i):  # type: ignore[no-untyped-def]
     i.given("a custody record with a charge outcome exists", dict(SIOBHAN))
-    authorised(accepts_json(i.with_request("GET", "/custody-records")
-                            .with_query_parameter("nominal_id", from_state(NOMINAL_ID, "nominal_id"))
-                            .with_query_parameter("limit", "200")))
+    authorised(
+        accepts_json(
+            i.with_request("GET", "/custody-records")
+            .with_query_parameter("nominal_id", from_state(NOMINAL_ID, "nominal_id"))
+            .with_query_parameter("limit", "200")
+        )
+    )
     json_response(i, 200, {"items": match.each_like(charged_record()), "next_cursor": None})
 
 
@@ -116,16 +130,31 @@ def drive_no_token(url: str) -> None:
 
 
 CASES = [
-    Case("custody-record", "a request for the custody record of a charged suspect", define_record, drive_record),
-    Case("custody-history", "a request for the custody records of a charged suspect", define_history,
-         drive_history),
-    Case("unknown-custody-record", "a request for a custody record that does not exist", define_unknown,
-         drive_unknown),
-    Case("custody-number", "a request for a custody record by its custody number instead of its id",
-         define_number_not_id, drive_number_not_id),
-    Case("no-token", "a request for a custody record without an access token", define_no_token, drive_no_token),
+    Case(
+        "custody-record", "a request for the custody record of a charged suspect", define_record, drive_record
+    ),
+    Case(
+        "custody-history",
+        "a request for the custody records of a charged suspect",
+        define_history,
+        drive_history,
+    ),
+    Case(
+        "unknown-custody-record",
+        "a request for a custody record that does not exist",
+        define_unknown,
+        drive_unknown,
+    ),
+    Case(
+        "custody-number",
+        "a request for a custody record by its custody number instead of its id",
+        define_number_not_id,
+        drive_number_not_id,
+    ),
+    Case(
+        "no-token", "a request for a custody record without an access token", define_no_token, drive_no_token
+    ),
 ]
-
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)

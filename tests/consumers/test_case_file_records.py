@@ -30,39 +30,67 @@ from tests.consumers.support import (
     records_client,
     regex,
     timestamp,
-    uuid,
 )
 
 PAIR = Pair("case-file", "records")
 PNC = "2008/7700123V"
-SIOBHAN = {"surname": "O'Brien", "forenames": ["Siobhán"], "date_of_birth": "1990-07-14", "sex": "female",
-           "pnc_id": PNC}
+SIOBHAN = {
+    "surname": "O'Brien",
+    "forenames": ["Siobhán"],
+    "date_of_birth": "1990-07-14",
+    "sex": "female",
+    "pnc_id": PNC,
+}
 
 
 def define_occurrence(i):  # type: ignore[no-untyped-def]
     i.given("a crime occurrence with a charged suspect exists", {**SIOBHAN, "classification": "8N"})
-    authorised(accepts_json(i.with_request("GET", path_from_state(
-        f"/occurrences/{OCCURRENCE_ID}", "/occurrences/${occurrence_id}", rf"^/occurrences/{UUID_RE[1:-1]}$"))))
-    json_response(i, 200, {
-        "occurrence_id": from_state(OCCURRENCE_ID, "occurrence_id"),
-        "reference": regex("OCC-2025-000123", OCCURRENCE_REFERENCE_RE),
-        "type": "crime",
-        "classification": {"code": match.str("8N"), "title": match.str("Assault with injury")},
-        "occurred_from": timestamp("2025-03-04T22:10:00+00:00"),
-        "links": match.each_like({"nominal_id": from_state(NOMINAL_ID, "nominal_id"),
-                                  "role": regex("suspect", "^(suspect|offender)$")}),
-        "custody_outcomes": match.each_like({
-            "custody_id": from_state(CUSTODY_ID, "custody_id"),
-            "custody_number": regex("LS-2025-000123", CUSTODY_NUMBER_RE),
-            "nominal_id": from_state(NOMINAL_ID, "nominal_id"),
-            "outcome": {
-                "type": "charged",
-                "decided_at": timestamp("2025-03-05T14:00:00+00:00"),
-                "charges": match.each_like({"cjs_code": regex("OF61102", CJS_CODE_RE),
-                                            "title": match.str("Assault occasioning actual bodily harm (s.47)")}),
-            },
-        }),
-    })
+    authorised(
+        accepts_json(
+            i.with_request(
+                "GET",
+                path_from_state(
+                    f"/occurrences/{OCCURRENCE_ID}",
+                    "/occurrences/${occurrence_id}",
+                    rf"^/occurrences/{UUID_RE[1:-1]}$",
+                ),
+            )
+        )
+    )
+    json_response(
+        i,
+        200,
+        {
+            "occurrence_id": from_state(OCCURRENCE_ID, "occurrence_id"),
+            "reference": regex("OCC-2025-000123", OCCURRENCE_REFERENCE_RE),
+            "type": "crime",
+            "classification": {"code": match.str("8N"), "title": match.str("Assault with injury")},
+            "occurred_from": timestamp("2025-03-04T22:10:00+00:00"),
+            "links": match.each_like(
+                {
+                    "nominal_id": from_state(NOMINAL_ID, "nominal_id"),
+                    "role": regex("suspect", "^(suspect|offender)$"),
+                }
+            ),
+            "custody_outcomes": match.each_like(
+                {
+                    "custody_id": from_state(CUSTODY_ID, "custody_id"),
+                    "custody_number": regex("LS-2025-000123", CUSTODY_NUMBER_RE),
+                    "nominal_id": from_state(NOMINAL_ID, "nominal_id"),
+                    "outcome": {
+                        "type": "charged",
+                        "decided_at": timestamp("2025-03-05T14:00:00+00:00"),
+                        "charges": match.each_like(
+                            {
+                                "cjs_code": regex("OF61102", CJS_CODE_RE),
+                                "title": match.str("Assault occasioning actual bodily harm (s.47)"),
+                            }
+                        ),
+                    },
+                }
+            ),
+        },
+    )
 
 
 def drive_occurrence(url: str) -> None:
@@ -73,17 +101,32 @@ def drive_occurrence(url: str) -> None:
 
 def define_suspect(i):  # type: ignore[no-untyped-def]
     i.given(f"a nominal with PNC ID {PNC} exists", dict(SIOBHAN))
-    authorised(accepts_json(i.with_request("GET", path_from_state(
-        f"/nominals/{NOMINAL_ID}", "/nominals/${nominal_id}", rf"^/nominals/{UUID_RE[1:-1]}$"))))
-    json_response(i, 200, {
-        "nominal_id": from_state(NOMINAL_ID, "nominal_id"),
-        "pnc_id": regex(PNC, PNC_RE),
-        "surname": match.str("O'Brien"),
-        "forenames": match.each_like(match.str("Siobhán")),
-        "date_of_birth": regex("1990-07-14", PARTIAL_DATE_RE),
-        "address": {"line1": match.str("1 Contract Street"), "town": match.str("Leeds"),
-                    "postcode": match.str("LS1 1AA")},
-    })
+    authorised(
+        accepts_json(
+            i.with_request(
+                "GET",
+                path_from_state(
+                    f"/nominals/{NOMINAL_ID}", "/nominals/${nominal_id}", rf"^/nominals/{UUID_RE[1:-1]}$"
+                ),
+            )
+        )
+    )
+    json_response(
+        i,
+        200,
+        {
+            "nominal_id": from_state(NOMINAL_ID, "nominal_id"),
+            "pnc_id": regex(PNC, PNC_RE),
+            "surname": match.str("O'Brien"),
+            "forenames": match.each_like(match.str("Siobhán")),
+            "date_of_birth": regex("1990-07-14", PARTIAL_DATE_RE),
+            "address": {
+                "line1": match.str("1 Contract Street"),
+                "town": match.str("Leeds"),
+                "postcode": match.str("LS1 1AA"),
+            },
+        },
+    )
 
 
 def drive_suspect(url: str) -> None:
@@ -124,11 +167,22 @@ def drive_no_token(url: str) -> None:
 
 
 CASES = [
-    Case("occurrence", "a request for the occurrence of a prosecution file", define_occurrence, drive_occurrence),
+    Case(
+        "occurrence",
+        "a request for the occurrence of a prosecution file",
+        define_occurrence,
+        drive_occurrence,
+    ),
     Case("suspect", "a request for a suspect's nominal", define_suspect, drive_suspect),
-    Case("unknown-occurrence", "a request for an occurrence that does not exist", define_unknown, drive_unknown),
-    Case("occurrence-reference", "a request for an occurrence by its reference instead of its id",
-         define_reference_not_id, drive_reference_not_id),
+    Case(
+        "unknown-occurrence", "a request for an occurrence that does not exist", define_unknown, drive_unknown
+    ),
+    Case(
+        "occurrence-reference",
+        "a request for an occurrence by its reference instead of its id",
+        define_reference_not_id,
+        drive_reference_not_id,
+    ),
     Case("no-token", "a request for an occurrence without an access token", define_no_token, drive_no_token),
 ]
 

@@ -64,8 +64,13 @@ def search_result(with_pnc: bool) -> dict:
 
 def define_get_nominal(i):  # type: ignore[no-untyped-def]
     i.given(f"a nominal with PNC ID {PNC} exists", {"pnc_id": PNC, **SIOBHAN})
-    authorised(accepts_json(i.with_request("GET", path_from_state(
-        f"/nominals/{NOMINAL_ID}", "/nominals/${nominal_id}", NOMINAL_PATH))))
+    authorised(
+        accepts_json(
+            i.with_request(
+                "GET", path_from_state(f"/nominals/{NOMINAL_ID}", "/nominals/${nominal_id}", NOMINAL_PATH)
+            )
+        )
+    )
     json_response(i, 200, nominal_body())
 
 
@@ -101,8 +106,13 @@ def drive_get_nominal_without_token(url: str) -> None:
 
 def define_search_by_pnc(i):  # type: ignore[no-untyped-def]
     i.given(f"a nominal with PNC ID {PNC} exists", {"pnc_id": PNC, **SIOBHAN})
-    authorised(accepts_json(i.with_request("GET", "/nominals")
-                            .with_query_parameter("pnc_id", PNC).with_query_parameter("limit", "20")))
+    authorised(
+        accepts_json(
+            i.with_request("GET", "/nominals")
+            .with_query_parameter("pnc_id", PNC)
+            .with_query_parameter("limit", "20")
+        )
+    )
     json_response(i, 200, {"items": match.each_like(search_result(with_pnc=True))})
 
 
@@ -113,23 +123,33 @@ def drive_search_by_pnc(url: str) -> None:
 
 def define_search_by_name(i):  # type: ignore[no-untyped-def]
     i.given("a nominal exists", dict(SIOBHAN))
-    authorised(accepts_json(i.with_request("GET", "/nominals")
-                            .with_query_parameter("surname", "O'Brien")
-                            .with_query_parameter("forename", "Siobhán")
-                            .with_query_parameter("date_of_birth", "1990-07-14")
-                            .with_query_parameter("limit", "20")))
+    authorised(
+        accepts_json(
+            i.with_request("GET", "/nominals")
+            .with_query_parameter("surname", "O'Brien")
+            .with_query_parameter("forename", "Siobhán")
+            .with_query_parameter("date_of_birth", "1990-07-14")
+            .with_query_parameter("limit", "20")
+        )
+    )
     json_response(i, 200, {"items": match.each_like(search_result(with_pnc=False))})
 
 
 def drive_search_by_name(url: str) -> None:
-    hits = records_client(url).search_nominals(surname="O'Brien", forename="Siobhán",
-                                               date_of_birth="1990-07-14", limit=20)
+    hits = records_client(url).search_nominals(
+        surname="O'Brien", forename="Siobhán", date_of_birth="1990-07-14", limit=20
+    )
     assert hits[0]["surname"] == "O'Brien" and hits[0]["match"]["score"] == 1.0
 
 
 def define_search_bad_pnc(i):  # type: ignore[no-untyped-def]
-    authorised(accepts_json(i.with_request("GET", "/nominals")
-                            .with_query_parameter("pnc_id", "2019/0012345X").with_query_parameter("limit", "20")))
+    authorised(
+        accepts_json(
+            i.with_request("GET", "/nominals")
+            .with_query_parameter("pnc_id", "2019/0012345X")
+            .with_query_parameter("limit", "20")
+        )
+    )
     problem_response(i, 400)
 
 
@@ -151,13 +171,19 @@ NEW_PERSON = {
 
 
 def define_create_nominal(i):  # type: ignore[no-untyped-def]
-    authorised(accepts_json(i.with_request("POST", "/nominals"))).with_body(NEW_PERSON, content_type="application/json")
-    json_response(i, 201, {
-        "nominal_id": uuid(NOMINAL_ID),
-        "surname": match.str("Ní Bhriain"),
-        "forenames": match.each_like(match.str("Zoë")),
-        "date_of_birth": regex("1994-11-02", PARTIAL_DATE_RE),
-    })
+    authorised(accepts_json(i.with_request("POST", "/nominals"))).with_body(
+        NEW_PERSON, content_type="application/json"
+    )
+    json_response(
+        i,
+        201,
+        {
+            "nominal_id": uuid(NOMINAL_ID),
+            "surname": match.str("Ní Bhriain"),
+            "forenames": match.each_like(match.str("Zoë")),
+            "date_of_birth": regex("1994-11-02", PARTIAL_DATE_RE),
+        },
+    )
 
 
 def drive_create_nominal(url: str) -> None:
@@ -167,20 +193,26 @@ def drive_create_nominal(url: str) -> None:
 
 def define_create_invalid_nominal(i):  # type: ignore[no-untyped-def]
     body = {"forenames": ["Zoë"], "date_of_birth": "1994-11-02", "sex": "female"}
-    authorised(accepts_json(i.with_request("POST", "/nominals"))).with_body(body, content_type="application/json")
+    authorised(accepts_json(i.with_request("POST", "/nominals"))).with_body(
+        body, content_type="application/json"
+    )
     problem_response(i, 400)
 
 
 def drive_create_invalid_nominal(url: str) -> None:
     with pytest.raises(UpstreamError) as err:
-        records_client(url).create_nominal({"forenames": ["Zoë"], "date_of_birth": "1994-11-02", "sex": "female"})
+        records_client(url).create_nominal(
+            {"forenames": ["Zoë"], "date_of_birth": "1994-11-02", "sex": "female"}
+        )
     assert err.value.status == 400
 
 
 def define_create_duplicate_pnc(i):  # type: ignore[no-untyped-def]
     i.given(f"a nominal with PNC ID {PNC} exists", {"pnc_id": PNC, **SIOBHAN})
     body = {**SIOBHAN, "pnc_id": PNC}
-    authorised(accepts_json(i.with_request("POST", "/nominals"))).with_body(body, content_type="application/json")
+    authorised(accepts_json(i.with_request("POST", "/nominals"))).with_body(
+        body, content_type="application/json"
+    )
     problem_response(i, 409)
 
 
@@ -195,10 +227,24 @@ def drive_create_duplicate_pnc(url: str) -> None:
 
 def define_get_occurrence(i):  # type: ignore[no-untyped-def]
     i.given("a crime occurrence exists", {"classification": "8N"})
-    authorised(accepts_json(i.with_request("GET", path_from_state(
-        f"/occurrences/{OCCURRENCE_ID}", "/occurrences/${occurrence_id}", OCCURRENCE_PATH))))
-    json_response(i, 200, {"occurrence_id": from_state(OCCURRENCE_ID, "occurrence_id"),
-                           "type": regex("crime", "^(crime|incident)$")})
+    authorised(
+        accepts_json(
+            i.with_request(
+                "GET",
+                path_from_state(
+                    f"/occurrences/{OCCURRENCE_ID}", "/occurrences/${occurrence_id}", OCCURRENCE_PATH
+                ),
+            )
+        )
+    )
+    json_response(
+        i,
+        200,
+        {
+            "occurrence_id": from_state(OCCURRENCE_ID, "occurrence_id"),
+            "type": regex("crime", "^(crime|incident)$"),
+        },
+    )
 
 
 def drive_get_occurrence(url: str) -> None:
@@ -218,16 +264,31 @@ def drive_get_unknown_occurrence(url: str) -> None:
 
 def define_link_suspect(i):  # type: ignore[no-untyped-def]
     i.given("a crime occurrence and a nominal exist", dict(SIOBHAN))
-    authorised(accepts_json(i.with_request("POST", path_from_state(
-        f"/occurrences/{OCCURRENCE_ID}/links", "/occurrences/${occurrence_id}/links",
-        rf"^/occurrences/{UUID_RE[1:-1]}/links$")))).with_body(
-        {"nominal_id": from_state(NOMINAL_ID, "nominal_id"), "role": "suspect"}, content_type="application/json")
-    json_response(i, 201, {
-        "link_id": uuid(LINK_ID),
-        "occurrence_id": from_state(OCCURRENCE_ID, "occurrence_id"),
-        "nominal_id": from_state(NOMINAL_ID, "nominal_id"),
-        "role": "suspect",
-    })
+    authorised(
+        accepts_json(
+            i.with_request(
+                "POST",
+                path_from_state(
+                    f"/occurrences/{OCCURRENCE_ID}/links",
+                    "/occurrences/${occurrence_id}/links",
+                    rf"^/occurrences/{UUID_RE[1:-1]}/links$",
+                ),
+            )
+        )
+    ).with_body(
+        {"nominal_id": from_state(NOMINAL_ID, "nominal_id"), "role": "suspect"},
+        content_type="application/json",
+    )
+    json_response(
+        i,
+        201,
+        {
+            "link_id": uuid(LINK_ID),
+            "occurrence_id": from_state(OCCURRENCE_ID, "occurrence_id"),
+            "nominal_id": from_state(NOMINAL_ID, "nominal_id"),
+            "role": "suspect",
+        },
+    )
 
 
 def drive_link_suspect(url: str) -> None:
@@ -249,18 +310,39 @@ OUTCOME = {
 
 def define_record_outcome(i):  # type: ignore[no-untyped-def]
     i.given("a crime occurrence and a nominal exist", dict(SIOBHAN))
-    body = {**OUTCOME, "nominal_id": from_state(NOMINAL_ID, "nominal_id"),
-            "outcome": {**OUTCOME["outcome"], "decided_at": from_state(
-                "2025-03-05T14:00:00+00:00", "decided_at", TIMESTAMP_RE)}}
-    authorised(accepts_json(i.with_request("POST", path_from_state(
-        f"/occurrences/{OCCURRENCE_ID}/custody-outcomes", "/occurrences/${occurrence_id}/custody-outcomes",
-        rf"^/occurrences/{UUID_RE[1:-1]}/custody-outcomes$")))).with_body(body, content_type="application/json")
-    json_response(i, 201, {
-        "custody_outcome_id": uuid(OUTCOME_ID),
-        "occurrence_id": from_state(OCCURRENCE_ID, "occurrence_id"),
-        "custody_id": uuid(CUSTODY_ID),
-        "outcome": {"type": "charged", "charges": match.each_like({"cjs_code": regex("OF61102", CJS_CODE_RE)})},
-    })
+    body = {
+        **OUTCOME,
+        "nominal_id": from_state(NOMINAL_ID, "nominal_id"),
+        "outcome": {
+            **OUTCOME["outcome"],
+            "decided_at": from_state("2025-03-05T14:00:00+00:00", "decided_at", TIMESTAMP_RE),
+        },
+    }
+    authorised(
+        accepts_json(
+            i.with_request(
+                "POST",
+                path_from_state(
+                    f"/occurrences/{OCCURRENCE_ID}/custody-outcomes",
+                    "/occurrences/${occurrence_id}/custody-outcomes",
+                    rf"^/occurrences/{UUID_RE[1:-1]}/custody-outcomes$",
+                ),
+            )
+        )
+    ).with_body(body, content_type="application/json")
+    json_response(
+        i,
+        201,
+        {
+            "custody_outcome_id": uuid(OUTCOME_ID),
+            "occurrence_id": from_state(OCCURRENCE_ID, "occurrence_id"),
+            "custody_id": uuid(CUSTODY_ID),
+            "outcome": {
+                "type": "charged",
+                "charges": match.each_like({"cjs_code": regex("OF61102", CJS_CODE_RE)}),
+            },
+        },
+    )
 
 
 def drive_record_outcome(url: str) -> None:
@@ -270,8 +352,9 @@ def drive_record_outcome(url: str) -> None:
 
 def define_record_outcome_unknown_occurrence(i):  # type: ignore[no-untyped-def]
     i.given(f"no occurrence with id {UNKNOWN_OCCURRENCE_ID} exists", {"occurrence_id": UNKNOWN_OCCURRENCE_ID})
-    authorised(accepts_json(i.with_request("POST", f"/occurrences/{UNKNOWN_OCCURRENCE_ID}/custody-outcomes"))
-               ).with_body(OUTCOME, content_type="application/json")
+    authorised(
+        accepts_json(i.with_request("POST", f"/occurrences/{UNKNOWN_OCCURRENCE_ID}/custody-outcomes"))
+    ).with_body(OUTCOME, content_type="application/json")
     problem_response(i, 404)
 
 
@@ -283,31 +366,79 @@ def drive_record_outcome_unknown_occurrence(url: str) -> None:
 
 CASES = [
     Case("get-nominal", "a request for a detainee's nominal by id", define_get_nominal, drive_get_nominal),
-    Case("get-unknown-nominal", "a request for a nominal that does not exist", define_get_unknown_nominal,
-         drive_get_unknown_nominal),
-    Case("get-nominal-no-token", "a request for a nominal without an access token",
-         define_get_nominal_without_token, drive_get_nominal_without_token),
+    Case(
+        "get-unknown-nominal",
+        "a request for a nominal that does not exist",
+        define_get_unknown_nominal,
+        drive_get_unknown_nominal,
+    ),
+    Case(
+        "get-nominal-no-token",
+        "a request for a nominal without an access token",
+        define_get_nominal_without_token,
+        drive_get_nominal_without_token,
+    ),
     Case("search-pnc", "a search for nominals by PNC ID", define_search_by_pnc, drive_search_by_pnc),
-    Case("search-name", "a search for nominals by name and date of birth", define_search_by_name,
-         drive_search_by_name),
-    Case("search-bad-pnc", "a search by a PNC ID with a wrong check letter", define_search_bad_pnc,
-         drive_search_bad_pnc),
-    Case("create-nominal", "a request to create a nominal for a new detainee", define_create_nominal,
-         drive_create_nominal),
-    Case("create-invalid", "a request to create a nominal without a surname", define_create_invalid_nominal,
-         drive_create_invalid_nominal),
-    Case("create-duplicate-pnc", "a request to create a nominal with a PNC ID records already holds",
-         define_create_duplicate_pnc, drive_create_duplicate_pnc),
-    Case("get-occurrence", "a request for the occurrence a detainee was arrested for", define_get_occurrence,
-         drive_get_occurrence),
-    Case("get-unknown-occurrence", "a request for an occurrence that does not exist",
-         define_get_unknown_occurrence, drive_get_unknown_occurrence),
-    Case("link-suspect", "a request to link the detainee to the occurrence as a suspect", define_link_suspect,
-         drive_link_suspect),
-    Case("record-outcome", "a request to record a charge outcome on the occurrence", define_record_outcome,
-         drive_record_outcome),
-    Case("record-outcome-unknown-occurrence", "a request to record an outcome on an occurrence that does not "
-         "exist", define_record_outcome_unknown_occurrence, drive_record_outcome_unknown_occurrence),
+    Case(
+        "search-name",
+        "a search for nominals by name and date of birth",
+        define_search_by_name,
+        drive_search_by_name,
+    ),
+    Case(
+        "search-bad-pnc",
+        "a search by a PNC ID with a wrong check letter",
+        define_search_bad_pnc,
+        drive_search_bad_pnc,
+    ),
+    Case(
+        "create-nominal",
+        "a request to create a nominal for a new detainee",
+        define_create_nominal,
+        drive_create_nominal,
+    ),
+    Case(
+        "create-invalid",
+        "a request to create a nominal without a surname",
+        define_create_invalid_nominal,
+        drive_create_invalid_nominal,
+    ),
+    Case(
+        "create-duplicate-pnc",
+        "a request to create a nominal with a PNC ID records already holds",
+        define_create_duplicate_pnc,
+        drive_create_duplicate_pnc,
+    ),
+    Case(
+        "get-occurrence",
+        "a request for the occurrence a detainee was arrested for",
+        define_get_occurrence,
+        drive_get_occurrence,
+    ),
+    Case(
+        "get-unknown-occurrence",
+        "a request for an occurrence that does not exist",
+        define_get_unknown_occurrence,
+        drive_get_unknown_occurrence,
+    ),
+    Case(
+        "link-suspect",
+        "a request to link the detainee to the occurrence as a suspect",
+        define_link_suspect,
+        drive_link_suspect,
+    ),
+    Case(
+        "record-outcome",
+        "a request to record a charge outcome on the occurrence",
+        define_record_outcome,
+        drive_record_outcome,
+    ),
+    Case(
+        "record-outcome-unknown-occurrence",
+        "a request to record an outcome on an occurrence that does not exist",
+        define_record_outcome_unknown_occurrence,
+        drive_record_outcome_unknown_occurrence,
+    ),
 ]
 
 

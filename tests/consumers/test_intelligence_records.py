@@ -31,9 +31,16 @@ NOMINAL_PATH = rf"^/nominals/{UUID_RE[1:-1]}$"
 
 def define_subject(i):  # type: ignore[no-untyped-def]
     i.given("a nominal exists", dict(ZOE))
-    authorised(accepts_json(i.with_request("GET", path_from_state(
-        f"/nominals/{NOMINAL_ID}", "/nominals/${nominal_id}", NOMINAL_PATH))))
-    json_response(i, 200, {"nominal_id": from_state(NOMINAL_ID, "nominal_id"), "surname": match.str("Ní Bhriain")})
+    authorised(
+        accepts_json(
+            i.with_request(
+                "GET", path_from_state(f"/nominals/{NOMINAL_ID}", "/nominals/${nominal_id}", NOMINAL_PATH)
+            )
+        )
+    )
+    json_response(
+        i, 200, {"nominal_id": from_state(NOMINAL_ID, "nominal_id"), "surname": match.str("Ní Bhriain")}
+    )
 
 
 def drive_subject(url: str) -> None:
@@ -43,12 +50,21 @@ def drive_subject(url: str) -> None:
 
 def define_merged_subject(i):  # type: ignore[no-untyped-def]
     i.given("a nominal has been merged into another", dict(ZOE))
-    authorised(accepts_json(i.with_request("GET", path_from_state(
-        f"/nominals/{NOMINAL_ID}", "/nominals/${duplicate_id}", NOMINAL_PATH))))
-    json_response(i, 200, {
-        "nominal_id": from_state(SURVIVOR_ID, "survivor_id"),
-        "resolved_from": from_state(NOMINAL_ID, "duplicate_id"),
-    })
+    authorised(
+        accepts_json(
+            i.with_request(
+                "GET", path_from_state(f"/nominals/{NOMINAL_ID}", "/nominals/${duplicate_id}", NOMINAL_PATH)
+            )
+        )
+    )
+    json_response(
+        i,
+        200,
+        {
+            "nominal_id": from_state(SURVIVOR_ID, "survivor_id"),
+            "resolved_from": from_state(NOMINAL_ID, "duplicate_id"),
+        },
+    )
 
 
 def drive_merged_subject(url: str) -> None:
@@ -90,14 +106,30 @@ def drive_no_token(url: str) -> None:
 
 CASES = [
     Case("subject", "a request for a report subject's nominal", define_subject, drive_subject),
-    Case("merged-subject", "a request for a subject whose nominal was merged into another",
-         define_merged_subject, drive_merged_subject),
-    Case("unknown-subject", "a request for a subject records does not hold", define_unknown_subject,
-         drive_unknown_subject),
-    Case("malformed-id", "a request for a nominal by an id that is not a nominal id", define_malformed_id,
-         drive_malformed_id),
-    Case("no-token", "a request for a subject's nominal without an access token", define_no_token,
-         drive_no_token),
+    Case(
+        "merged-subject",
+        "a request for a subject whose nominal was merged into another",
+        define_merged_subject,
+        drive_merged_subject,
+    ),
+    Case(
+        "unknown-subject",
+        "a request for a subject records does not hold",
+        define_unknown_subject,
+        drive_unknown_subject,
+    ),
+    Case(
+        "malformed-id",
+        "a request for a nominal by an id that is not a nominal id",
+        define_malformed_id,
+        drive_malformed_id,
+    ),
+    Case(
+        "no-token",
+        "a request for a subject's nominal without an access token",
+        define_no_token,
+        drive_no_token,
+    ),
 ]
 
 

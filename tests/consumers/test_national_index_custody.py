@@ -44,17 +44,30 @@ def drive_feed(url: str) -> None:
 
 def define_record(i):  # type: ignore[no-untyped-def]
     i.given("a detainee has been booked into custody", dict(SIOBHAN))
-    authorised(accepts_json(i.with_request("GET", path_from_state(
-        f"/custody-records/{CUSTODY_ID}", "/custody-records/${custody_id}",
-        rf"^/custody-records/{UUID_RE[1:-1]}$"))))
-    json_response(i, 200, {
-        "custody_id": from_state(CUSTODY_ID, "custody_id"),
-        "custody_number": regex("LS-2025-000123", CUSTODY_NUMBER_RE),
-        "nominal_id": uuid(NOMINAL_ID),
-        "status": regex("detained", "^(booked_in|detained|released)$"),
-        "station": {"code": regex("LS", "^[A-Z]{2}$")},
-        "arrived_at": timestamp("2025-03-04T10:15:00+00:00"),
-    })
+    authorised(
+        accepts_json(
+            i.with_request(
+                "GET",
+                path_from_state(
+                    f"/custody-records/{CUSTODY_ID}",
+                    "/custody-records/${custody_id}",
+                    rf"^/custody-records/{UUID_RE[1:-1]}$",
+                ),
+            )
+        )
+    )
+    json_response(
+        i,
+        200,
+        {
+            "custody_id": from_state(CUSTODY_ID, "custody_id"),
+            "custody_number": regex("LS-2025-000123", CUSTODY_NUMBER_RE),
+            "nominal_id": uuid(NOMINAL_ID),
+            "status": regex("detained", "^(booked_in|detained|released)$"),
+            "station": {"code": regex("LS", "^[A-Z]{2}$")},
+            "arrived_at": timestamp("2025-03-04T10:15:00+00:00"),
+        },
+    )
 
 
 def drive_record(url: str) -> None:
@@ -87,12 +100,24 @@ def drive_no_token(url: str) -> None:
 CASES = [
     Case("feed", "a request for the custody change feed after a cursor", define_feed, drive_feed),
     Case("custody-record", "a request for a custody record named in the feed", define_record, drive_record),
-    Case("unknown-custody-record", "a request for a custody record that does not exist", define_unknown,
-         drive_unknown),
-    Case("feed-bad-cursor", "a request for the change feed with a cursor custody never issued",
-         define_feed_bad_cursor, drive_bad_cursor),
-    Case("feed-no-token", "a request for the change feed without an access token", define_feed_no_token,
-         drive_no_token),
+    Case(
+        "unknown-custody-record",
+        "a request for a custody record that does not exist",
+        define_unknown,
+        drive_unknown,
+    ),
+    Case(
+        "feed-bad-cursor",
+        "a request for the change feed with a cursor custody never issued",
+        define_feed_bad_cursor,
+        drive_bad_cursor,
+    ),
+    Case(
+        "feed-no-token",
+        "a request for the change feed without an access token",
+        define_feed_no_token,
+        drive_no_token,
+    ),
 ]
 
 

@@ -35,8 +35,13 @@ REPORT_PATH = rf"^/reports/{UUID_RE[1:-1]}$"
 
 
 def report_request(i):  # type: ignore[no-untyped-def]
-    return authorised(accepts_json(i.with_request("GET", path_from_state(
-        f"/reports/{REPORT_ID}", "/reports/${report_id}", REPORT_PATH))))
+    return authorised(
+        accepts_json(
+            i.with_request(
+                "GET", path_from_state(f"/reports/{REPORT_ID}", "/reports/${report_id}", REPORT_PATH)
+            )
+        )
+    )
 
 
 def define_feed(i):  # type: ignore[no-untyped-def]
@@ -51,21 +56,25 @@ def drive_feed(url: str) -> None:
 def define_report(i):  # type: ignore[no-untyped-def]
     i.given("an intelligence report marked OFFICIAL exists", {"classification": "OFFICIAL"})
     report_request(i)
-    json_response(i, 200, {
-        "report_id": from_state(REPORT_ID, "report_id"),
-        "reference": regex("INT-2026-000042", INTELLIGENCE_REFERENCE_RE),
-        "version": match.int(1),
-        "text_version": "sanitised",  # never the original text: the index has no restricted scope
-        "text": match.str("SUBJECT was seen selling cannabis outside a pub in the evening."),
-        "grading": {
-            "scheme": "3x5x2",
-            "source_evaluation": regex("1", "^[123]$"),
-            "intelligence_assessment": regex("A", "^[A-E]$"),
-            "handling_code": regex("P", "^[PC]$"),
+    json_response(
+        i,
+        200,
+        {
+            "report_id": from_state(REPORT_ID, "report_id"),
+            "reference": regex("INT-2026-000042", INTELLIGENCE_REFERENCE_RE),
+            "version": match.int(1),
+            "text_version": "sanitised",  # never the original text: the index has no restricted scope
+            "text": match.str("SUBJECT was seen selling cannabis outside a pub in the evening."),
+            "grading": {
+                "scheme": "3x5x2",
+                "source_evaluation": regex("1", "^[123]$"),
+                "intelligence_assessment": regex("A", "^[A-E]$"),
+                "handling_code": regex("P", "^[PC]$"),
+            },
+            "classification": regex("OFFICIAL", "^OFFICIAL(-SENSITIVE)?$"),
+            "subjects": match.type([{"nominal_id": uuid(NOMINAL_ID), "role": match.str("subject")}]),
         },
-        "classification": regex("OFFICIAL", "^OFFICIAL(-SENSITIVE)?$"),
-        "subjects": match.type([{"nominal_id": uuid(NOMINAL_ID), "role": match.str("subject")}]),
-    })
+    )
 
 
 def drive_report(url: str) -> None:
@@ -107,15 +116,31 @@ def drive_no_token(url: str) -> None:
 
 CASES = [
     Case("feed", "a request for the intelligence change feed after a cursor", define_feed, drive_feed),
-    Case("report", "a request for a report named in the feed, in the sanitised view", define_report,
-         drive_report),
-    Case("secret-report", "a request for a report marked above what the index may read",
-         define_secret_report, drive_secret_report),
+    Case(
+        "report",
+        "a request for a report named in the feed, in the sanitised view",
+        define_report,
+        drive_report,
+    ),
+    Case(
+        "secret-report",
+        "a request for a report marked above what the index may read",
+        define_secret_report,
+        drive_secret_report,
+    ),
     Case("unknown-report", "a request for a report that does not exist", define_unknown, drive_unknown),
-    Case("feed-bad-cursor", "a request for the change feed with a cursor intelligence never issued",
-         define_feed_bad_cursor, drive_bad_cursor),
-    Case("feed-no-token", "a request for the change feed without an access token", define_feed_no_token,
-         drive_no_token),
+    Case(
+        "feed-bad-cursor",
+        "a request for the change feed with a cursor intelligence never issued",
+        define_feed_bad_cursor,
+        drive_bad_cursor,
+    ),
+    Case(
+        "feed-no-token",
+        "a request for the change feed without an access token",
+        define_feed_no_token,
+        drive_no_token,
+    ),
 ]
 
 

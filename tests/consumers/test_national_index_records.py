@@ -46,15 +46,24 @@ def drive_feed(url: str) -> None:
 
 def define_nominal(i):  # type: ignore[no-untyped-def]
     i.given(f"a nominal with PNC ID {PNC} exists", {"pnc_id": PNC, **ZOE})
-    authorised(accepts_json(i.with_request("GET", path_from_state(
-        f"/nominals/{NOMINAL_ID}", "/nominals/${nominal_id}", NOMINAL_PATH))))
-    json_response(i, 200, {
-        "nominal_id": from_state(NOMINAL_ID, "nominal_id"),
-        "pnc_id": regex(PNC, PNC_RE),
-        "surname": match.str("Ní Bhriain"),
-        "forenames": match.each_like(match.str("Zoë")),
-        "date_of_birth": regex("1994-11-02", PARTIAL_DATE_RE),
-    })
+    authorised(
+        accepts_json(
+            i.with_request(
+                "GET", path_from_state(f"/nominals/{NOMINAL_ID}", "/nominals/${nominal_id}", NOMINAL_PATH)
+            )
+        )
+    )
+    json_response(
+        i,
+        200,
+        {
+            "nominal_id": from_state(NOMINAL_ID, "nominal_id"),
+            "pnc_id": regex(PNC, PNC_RE),
+            "surname": match.str("Ní Bhriain"),
+            "forenames": match.each_like(match.str("Zoë")),
+            "date_of_birth": regex("1994-11-02", PARTIAL_DATE_RE),
+        },
+    )
 
 
 def drive_nominal(url: str) -> None:
@@ -64,10 +73,16 @@ def drive_nominal(url: str) -> None:
 
 def define_merged(i):  # type: ignore[no-untyped-def]
     i.given("a nominal has been merged into another", dict(ZOE))
-    authorised(accepts_json(i.with_request("GET", path_from_state(
-        f"/nominals/{NOMINAL_ID}", "/nominals/${duplicate_id}", NOMINAL_PATH))))
-    json_response(i, 200, {"nominal_id": from_state(SURVIVOR_ID, "survivor_id"),
-                           "surname": match.str("Ní Bhriain")})
+    authorised(
+        accepts_json(
+            i.with_request(
+                "GET", path_from_state(f"/nominals/{NOMINAL_ID}", "/nominals/${duplicate_id}", NOMINAL_PATH)
+            )
+        )
+    )
+    json_response(
+        i, 200, {"nominal_id": from_state(SURVIVOR_ID, "survivor_id"), "surname": match.str("Ní Bhriain")}
+    )
 
 
 def drive_merged(url: str) -> None:
@@ -100,13 +115,25 @@ def drive_no_token(url: str) -> None:
 CASES = [
     Case("feed", "a request for the records change feed after a cursor", define_feed, drive_feed),
     Case("nominal", "a request for a nominal named in the feed", define_nominal, drive_nominal),
-    Case("merged-nominal", "a request for a nominal that has been merged into another", define_merged,
-         drive_merged),
+    Case(
+        "merged-nominal",
+        "a request for a nominal that has been merged into another",
+        define_merged,
+        drive_merged,
+    ),
     Case("unknown-nominal", "a request for a nominal that no longer exists", define_unknown, drive_unknown),
-    Case("feed-bad-cursor", "a request for the change feed with a cursor records never issued",
-         define_feed_bad_cursor, drive_bad_cursor),
-    Case("feed-no-token", "a request for the change feed without an access token", define_feed_no_token,
-         drive_no_token),
+    Case(
+        "feed-bad-cursor",
+        "a request for the change feed with a cursor records never issued",
+        define_feed_bad_cursor,
+        drive_bad_cursor,
+    ),
+    Case(
+        "feed-no-token",
+        "a request for the change feed without an access token",
+        define_feed_no_token,
+        drive_no_token,
+    ),
 ]
 
 

@@ -32,23 +32,33 @@ SIOBHAN = {"surname": "O'Brien", "forenames": ["Siobhán"], "date_of_birth": "19
 
 
 def history_request(i, nominal_id):  # type: ignore[no-untyped-def]
-    return authorised(accepts_json(i.with_request("GET", "/custody-records")
-                                   .with_query_parameter("nominal_id", nominal_id)
-                                   .with_query_parameter("limit", "200")))
+    return authorised(
+        accepts_json(
+            i.with_request("GET", "/custody-records")
+            .with_query_parameter("nominal_id", nominal_id)
+            .with_query_parameter("limit", "200")
+        )
+    )
 
 
 def define_history(i):  # type: ignore[no-untyped-def]
     i.given("a detainee has been booked into custody", dict(SIOBHAN))
     history_request(i, from_state(NOMINAL_ID, "nominal_id"))
-    json_response(i, 200, {
-        "items": match.each_like({
-            "custody_id": uuid(CUSTODY_ID),
-            "custody_number": regex("LS-2025-000123", CUSTODY_NUMBER_RE),
-            "nominal_id": from_state(NOMINAL_ID, "nominal_id"),
-            "arrived_at": timestamp("2025-03-04T10:15:00+00:00"),
-        }),
-        "next_cursor": None,
-    })
+    json_response(
+        i,
+        200,
+        {
+            "items": match.each_like(
+                {
+                    "custody_id": uuid(CUSTODY_ID),
+                    "custody_number": regex("LS-2025-000123", CUSTODY_NUMBER_RE),
+                    "nominal_id": from_state(NOMINAL_ID, "nominal_id"),
+                    "arrived_at": timestamp("2025-03-04T10:15:00+00:00"),
+                }
+            ),
+            "next_cursor": None,
+        },
+    )
 
 
 def drive_history(url: str) -> None:
@@ -78,8 +88,11 @@ def drive_malformed_id(url: str) -> None:
 
 
 def define_no_token(i):  # type: ignore[no-untyped-def]
-    accepts_json(i.with_request("GET", "/custody-records")
-                 .with_query_parameter("nominal_id", UNKNOWN_NOMINAL_ID).with_query_parameter("limit", "200"))
+    accepts_json(
+        i.with_request("GET", "/custody-records")
+        .with_query_parameter("nominal_id", UNKNOWN_NOMINAL_ID)
+        .with_query_parameter("limit", "200")
+    )
     problem_response(i, 401)
 
 
@@ -90,14 +103,30 @@ def drive_no_token(url: str) -> None:
 
 
 CASES = [
-    Case("history", "a request for the custody history of a nominal who has been in custody", define_history,
-         drive_history),
-    Case("no-history", "a request for the custody history of a nominal never in custody", define_no_history,
-         drive_no_history),
-    Case("history-malformed-id", "a request for a custody history by a PNC ID instead of a nominal id",
-         define_malformed_id, drive_malformed_id),
-    Case("history-no-token", "a request for a custody history without an access token", define_no_token,
-         drive_no_token),
+    Case(
+        "history",
+        "a request for the custody history of a nominal who has been in custody",
+        define_history,
+        drive_history,
+    ),
+    Case(
+        "no-history",
+        "a request for the custody history of a nominal never in custody",
+        define_no_history,
+        drive_no_history,
+    ),
+    Case(
+        "history-malformed-id",
+        "a request for a custody history by a PNC ID instead of a nominal id",
+        define_malformed_id,
+        drive_malformed_id,
+    ),
+    Case(
+        "history-no-token",
+        "a request for a custody history without an access token",
+        define_no_token,
+        drive_no_token,
+    ),
 ]
 
 

@@ -28,9 +28,18 @@ PAIR = Pair("records", "intelligence")
 
 def define_held(i):  # type: ignore[no-untyped-def]
     i.given("intelligence is held on a nominal")
-    authorised(accepts_json(i.with_request("GET", path_from_state(
-        f"/nominals/{NOMINAL_ID}/indicator", "/nominals/${nominal_id}/indicator",
-        rf"^/nominals/{UUID_RE[1:-1]}/indicator$"))))
+    authorised(
+        accepts_json(
+            i.with_request(
+                "GET",
+                path_from_state(
+                    f"/nominals/{NOMINAL_ID}/indicator",
+                    "/nominals/${nominal_id}/indicator",
+                    rf"^/nominals/{UUID_RE[1:-1]}/indicator$",
+                ),
+            )
+        )
+    )
     # true, exactly: a provider that answers "no" when intelligence is held misleads an officer.
     json_response(i, 200, {"nominal_id": from_state(NOMINAL_ID, "nominal_id"), "intelligence_held": True})
 
@@ -72,14 +81,30 @@ def drive_no_token(url: str) -> None:
 
 
 CASES = [
-    Case("indicator-held", "a request for the indicator of a nominal on whom intelligence is held", define_held,
-         drive_held),
-    Case("indicator-not-held", "a request for the indicator of a nominal on whom nothing is held",
-         define_not_held, drive_not_held),
-    Case("indicator-malformed-id", "a request for the indicator with an id that is not a nominal id",
-         define_malformed_id, drive_malformed_id),
-    Case("indicator-no-token", "a request for the indicator without an access token", define_no_token,
-         drive_no_token),
+    Case(
+        "indicator-held",
+        "a request for the indicator of a nominal on whom intelligence is held",
+        define_held,
+        drive_held,
+    ),
+    Case(
+        "indicator-not-held",
+        "a request for the indicator of a nominal on whom nothing is held",
+        define_not_held,
+        drive_not_held,
+    ),
+    Case(
+        "indicator-malformed-id",
+        "a request for the indicator with an id that is not a nominal id",
+        define_malformed_id,
+        drive_malformed_id,
+    ),
+    Case(
+        "indicator-no-token",
+        "a request for the indicator without an access token",
+        define_no_token,
+        drive_no_token,
+    ),
 ]
 
 
