@@ -49,22 +49,46 @@ def _quiet_stdout() -> Iterator[None]:
             os.close(saved)
 
 
+@contextlib.contextmanager
+def _loopback_without_proxy() -> Iterator[None]:
+    """The verifier honours HTTP(S)_PROXY; the harness's proxy and state endpoint are on loopback."""
+    names = ("NO_PROXY", "no_proxy")
+    saved = {n: os.environ.get(n) for n in names}
+    if any(
+        os.environ.get(v) for v in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY")
+    ):
+        for n in names:
+            os.environ[n] = ",".join(x for x in (saved[n], "127.0.0.1", "localhost") if x)
+    try:
+        yield
+    finally:
+        for n, value in saved.items():
+            if value is None:
+                os.environ.pop(n, None)
+            else:
+                os.environ[n] = value
+
+
 def verify_file(
     pact_path: Path, provider: str, proxy_url: str, state_url: str | None, request_timeout_s: float
 ) -> VerifierOutcome:
+    """Verify the one interaction in `pact_path` through the proxy; never raises."""
     from pact import Verifier
 
-    verifier = (
-        Verifier(provider, host="127.0.0.1")
-        .add_transport(url=proxy_url)
-        .add_source(str(pact_path))
-        .set_request_timeout(int(request_timeout_s * 1000))
-        .set_coloured_output(enabled=False)
-    )
-    if state_url:
-        verifier.state_handler(state_url, body=True, teardown=True)
     crash = None
-    with _quiet_stdout():
+    try:
+        verifier = (
+            Verifier(provider, host="127.0.0.1")
+            .add_transport(url=proxy_url)
+            .add_source(str(pact_path))
+            .set_request_timeout(int(request_timeout_s * 1000))
+            .set_coloured_output(enabled=False)
+        )
+        if state_url:
+            verifier.state_handler(state_url, body=True, teardown=True)
+    except (ValueError, TypeError, RuntimeError) as exc:  # e.g. a --state-url the FFI refuses
+        return VerifierOutcome(False, [], "", f"the verifier could not be set up: {exc}")
+    with _quiet_stdout(), _loopback_without_proxy():
         try:
             verifier.verify()
         except RuntimeError as exc:

@@ -65,7 +65,10 @@ class TargetApi:
         except ValueError:
             body = None
         if resp.status_code not in expect:
-            raise StateError(f"{label} answered {resp.status_code}: {_summary(resp, body)}")
+            wanted = " or ".join(str(s) for s in expect)
+            raise StateError(
+                f"{label} answered {resp.status_code} (expected {wanted}): {_summary(resp, body)}"
+            )
         if not isinstance(body, dict):
             kind = resp.headers.get("Content-Type", "no content type")
             raise StateError(

@@ -107,7 +107,7 @@ def answered(exchange: Exchange | None) -> str:
         return f"{exchange.error.capitalize()}."
     body = exchange.response_body.decode("utf-8", errors="replace")
     kind = exchange.content_type or "no content type"
-    note = " (an HTML page, not JSON: a web server's error page?)" if "html" in kind.lower() else ""
+    note = " (an HTML page, not JSON)" if "html" in kind.lower() else ""
     return f"The target answered {exchange.status} {kind}{note}: {_short(body, 300) or '(empty body)'}"
 
 
@@ -161,11 +161,11 @@ def results_for(
 ) -> tuple[CheckResult, Finding | None]:
     """The CheckResult of one interaction and, when it failed, its Finding."""
     exchange = exchanges[-1] if exchanges else None
-    operation = operation_of(
-        role,
-        exchange.method if exchange else interaction.method,
-        urlsplit(exchange.url).path if exchange else interaction.path,
-    )
+    sent_path = urlsplit(exchange.url).path if exchange else interaction.path
+    base_path = urlsplit(base_url).path.rstrip("/")
+    if base_path and sent_path.startswith(base_path + "/"):
+        sent_path = sent_path[len(base_path) :]  # a product served under a base path
+    operation = operation_of(role, exchange.method if exchange else interaction.method, sent_path)
     name, requirement = check_name(pact, interaction), requirement_of(pact, interaction)
     lines = state_problems(calls)
     if passed and not lines:
@@ -191,10 +191,12 @@ def results_for(
         + "\n"
         + answered(exchange)
     )
+    # A pending interaction (V4 `pending: true`) is one the consumer does not rely on yet: a warning.
+    severity = "warning" if interaction.raw.get("pending") is True else "error"
     finding = Finding(
         SUITE,
         CHECK,
-        "error",
+        severity,
         operation,
         f"{pact.consumer}: {interaction.description}",
         detail,

@@ -41,6 +41,10 @@ ENGINE_CHECKS = (
     "use_after_free",
     "ensure_resource_availability",
 )
+# STD-LATENCY: an interactive policing system must answer any single request within 2 s
+# (officers at a custody desk wait on it); Schemathesis's max_response_time check enforces it.
+MAX_RESPONSE_TIME_S = 2.0
+
 # Failures whose reproduction needs the requests that led up to it, not just the last one.
 SEQUENCE_CHECKS = {"use_after_free", "ensure_resource_availability"}
 
@@ -113,6 +117,7 @@ def build_config(base_url: str, token: str | None, options: FuzzOptions) -> Any:
 
     checks: dict[str, Any] = {"enabled": False}
     checks.update({name: {"enabled": True} for name in ENGINE_CHECKS})
+    checks["max_response_time"] = MAX_RESPONSE_TIME_S
     data: dict[str, Any] = {
         "seed": options.seed,
         "base-url": base_url.rstrip("/"),

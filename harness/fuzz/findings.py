@@ -46,6 +46,7 @@ CHECKS: dict[str, CheckInfo] = {
     "ignored_auth": CheckInfo("STD-AUTH", "A request without a valid token is refused (401)."),
     "ignored_scope": CheckInfo("STD-AUTH", "A token without the operation's scope is refused (403)."),
     "use_after_free": CheckInfo("STD-RESOURCES", "A deleted resource is gone."),
+    "max_response_time": CheckInfo("STD-LATENCY", "Every operation answers within 2 s."),
     "ensure_resource_availability": CheckInfo("STD-RESOURCES", "A created resource can be read back."),
 }
 

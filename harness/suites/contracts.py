@@ -114,52 +114,31 @@ class ContractsSuite:
         proxy = AuthProxy(ctx.base_url, timeout=timeout).start()
         states = None if options.get("state_url") else StateServer(api, ctx.role).start()
         state_url = options.get("state_url") or (states.url if states else None)
-        unreachable, stop_reason = 0, ""
+        silent_in_a_row, stop_reason = 0, ""
         try:
             with tempfile.TemporaryDirectory(prefix="interop-pacts-") as tmp:
                 for n, pact in enumerate(pacts):
                     workdir = Path(tmp) / str(n)
                     workdir.mkdir()
                     scopes = consumer_scopes(pact.consumer, ctx.role)
-                    token = api.token(scopes)
-                    proxy.token = token
-                    if token is None and any(i.sends_token for i in pact.interactions):
-                        record(
-                            Finding(
-                                SUITE,
-                                "no-token",
-                                "warning",
-                                "",
-                                f"{pact.consumer}: no access token",
-                                f"No token with scopes '{' '.join(scopes)}' could be obtained from "
-                                f"{ctx.base_url}/oauth/token; interactions that send one are sent without. "
-                                "Give --token, or --client-id and --client-secret.",
-                            )
-                        )
+                    proxy.token = api.token(scopes)
+                    if proxy.token is None and any(i.sends_token for i in pact.interactions):
+                        record(_no_token(pact, scopes, ctx.base_url))
                     for interaction in pact.interactions:
-                        name = check_name(pact, interaction)
-                        requirement = requirement_of(pact, interaction)
-                        if not interaction.is_http:
+                        skip = stop_reason or (
+                            ""
+                            if interaction.is_http
+                            else "not an HTTP interaction (messages are not part of the standard)"
+                        )
+                        if skip:
                             record(
                                 CheckResult(
                                     SUITE,
-                                    name,
+                                    check_name(pact, interaction),
                                     "skipped",
                                     group=pact.consumer,
-                                    requirement=requirement,
-                                    message="not an HTTP interaction (messages are not part of the standard)",
-                                )
-                            )
-                            continue
-                        if stop_reason:
-                            record(
-                                CheckResult(
-                                    SUITE,
-                                    name,
-                                    "skipped",
-                                    group=pact.consumer,
-                                    requirement=requirement,
-                                    message=stop_reason,
+                                    requirement=requirement_of(pact, interaction),
+                                    message=skip,
                                 )
                             )
                             continue
@@ -184,17 +163,17 @@ class ContractsSuite:
                             exchanges=exchanges,
                             calls=calls,
                             base_url=ctx.base_url,
-                            token=token,
+                            token=proxy.token,
                         )
                         record(check)
                         if finding:
                             record(finding)
-                        unreachable = unreachable + 1 if _silent(exchanges, calls) else 0
-                        if unreachable >= int(options["max_unreachable"]):
+                        silent_in_a_row = silent_in_a_row + 1 if _silent(exchanges, calls) else 0
+                        if silent_in_a_row >= int(options["max_unreachable"]):
                             stop_reason = (
-                                f"not run: the target at {ctx.base_url} stopped answering "
-                                f"(unreachable or slower than {timeout:g}s for {unreachable} "
-                                "interactions in a row)"
+                                f"not run: the target at {ctx.base_url} stopped answering (unreachable "
+                                f"or slower than {timeout:g}s for {silent_in_a_row} interactions in a "
+                                "row)"
                             )
                             record(
                                 Finding(
@@ -203,7 +182,7 @@ class ContractsSuite:
                                     "error",
                                     "",
                                     "The target stopped answering",
-                                    stop_reason.replace("not run: ", "")
+                                    stop_reason.removeprefix("not run: ")
                                     + "; the remaining interactions were skipped.",
                                 )
                             )
@@ -211,6 +190,19 @@ class ContractsSuite:
             proxy.stop()
             if states:
                 states.stop()
+
+
+def _no_token(pact: PactFile, scopes: list[str], base_url: str) -> Finding:
+    return Finding(
+        SUITE,
+        "no-token",
+        "warning",
+        "",
+        f"{pact.consumer}: no access token",
+        f"No token with scopes '{' '.join(scopes)}' could be obtained from {base_url}/oauth/token; "
+        "interactions that send one are sent without. Give --token, or --client-id and "
+        "--client-secret.",
+    )
 
 
 def _silent(exchanges: list[Exchange], calls: list[StateCall]) -> bool:

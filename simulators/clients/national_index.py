@@ -98,8 +98,9 @@ class NationalIndex:
             self.entries.pop(("nominal", nominal_id), None)
             return
         survivor = str(nominal.get("nominal_id") or nominal_id)
-        if survivor != nominal_id:  # merged away: the survivor replaces the old id
-            self.entries.pop(("nominal", nominal_id), None)
+        # Merged away ids (the one asked for, or those the survivor lists) are replaced by the survivor.
+        for old in {nominal_id, *(str(i) for i in nominal.get("merged_ids") or [])} - {survivor}:
+            self.entries.pop(("nominal", old), None)
         self.entries[("nominal", survivor)] = IndexEntry(
             "records",
             "nominal",

@@ -24,6 +24,8 @@ from simulators.records.context import TABLES_KEY
 from simulators.records.nominals import name_key_rows, row_values
 
 BATCH = 5000
+#: SQLite page cache for the loading connection (KiB).
+LOAD_CACHE_KIB = 16 * 1024
 #: When a legacy record says nothing about when it was created.
 LEGACY_CREATED_AT = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -166,7 +168,9 @@ def load_population(ctx: SimulatorContext, folder: Path) -> None:
     with ctx.db.transaction() as s:
         conn = s.connection()
         if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MiB for this connection
+            # The page cache is per connection and stays with it in the pool: 256 MiB here kept every
+            # records process at ~450 MB for good; 16 MiB loads 100,000 people about as fast (~200 MB peak).
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{LOAD_CACHE_KIB}")
         indexes = [ix for table in tables for ix in table.indexes]
         for ix in indexes:
             ix.drop(conn, checkfirst=True)
@@ -188,3 +192,6 @@ def load_population(ctx: SimulatorContext, folder: Path) -> None:
             bulk_insert(s, t.links, [lk for _, lks in converted for lk in lks])
         for ix in indexes:
             ix.create(conn, checkfirst=True)
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default, for the pooled connection
+            conn.exec_driver_sql("PRAGMA shrink_memory")

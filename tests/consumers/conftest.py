@@ -34,8 +34,10 @@ def canonical(value: Any) -> str:
 
 
 class PactRecorder:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, pacts_dir: Path = PACTS_DIR, write: bool = WRITE) -> None:
         self.root = root
+        self.pacts_dir = pacts_dir
+        self.write = write
         self.generated: dict[Pair, dict[str, dict[str, Any]]] = {}
         self.metadata: dict[Pair, dict[str, Any]] = {}
 
@@ -55,10 +57,10 @@ class PactRecorder:
 
     def check(self, pair: Pair, case: Case) -> None:
         written = self.generate(pair, case)
-        if WRITE:
+        if self.write:
             self.generated.setdefault(pair, {})[case.description] = written
             return
-        committed = committed_interactions(pair)
+        committed = self.committed(pair)
         assert case.description in committed, (
             f"{pair.filename} has no interaction {case.description!r}: run `make contracts`"
         )
@@ -78,8 +80,8 @@ class PactRecorder:
         declared = {c.description for c in cases}
         assert len(declared) == len(cases), "two cases share a description"
         assert len({c.key for c in cases}) == len(cases), "two cases share a key"
-        if not WRITE:
-            committed = committed_interactions(pair)
+        if not self.write:
+            committed = self.committed(pair)
             assert set(committed) == declared, (
                 f"{pair.filename} is stale (run `make contracts`): only committed "
                 f"{sorted(set(committed) - declared)}, only declared {sorted(declared - set(committed))}"
@@ -94,16 +96,17 @@ class PactRecorder:
             "metadata": self.metadata[pair],
             "provider": {"name": pair.provider},
         }
-        PACTS_DIR.mkdir(parents=True, exist_ok=True)
-        (PACTS_DIR / pair.filename).write_text(canonical(document) + "\n", encoding="utf-8")
+        self.pacts_dir.mkdir(parents=True, exist_ok=True)
+        (self.pacts_dir / pair.filename).write_text(canonical(document) + "\n", encoding="utf-8")
 
-
-def committed_interactions(pair: Pair) -> dict[str, dict[str, Any]]:
-    path = PACTS_DIR / pair.filename
-    assert path.is_file(), f"{path} is missing: run `make contracts`"
-    document = json.loads(path.read_text(encoding="utf-8"))
-    assert document["consumer"]["name"] == pair.consumer and document["provider"]["name"] == pair.provider
-    return {i["description"]: i for i in document["interactions"]}
+    def committed(self, pair: Pair) -> dict[str, dict[str, Any]]:
+        """The committed pact's interactions by description (its metadata is not compared: the
+        Pact FFI's version numbers in it change with the library, not with the contract)."""
+        path = self.pacts_dir / pair.filename
+        assert path.is_file(), f"{path} is missing: run `make contracts`"
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert document["consumer"]["name"] == pair.consumer and document["provider"]["name"] == pair.provider
+        return {i["description"]: i for i in document["interactions"]}
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pact import match
+from pact.interaction import HttpInteraction
 
 from simulators.clients.national_index import FEED_LIMIT
 from tests.consumers.support import (
@@ -34,24 +35,24 @@ def event(type_example: str, type_pattern: str, resource_type: str) -> dict[str,
     }
 
 
-def feed_request(i, after: Any = None):  # type: ignore[no-untyped-def]
+def feed_request(i: HttpInteraction, after: Any = None) -> HttpInteraction:
     request = i.with_request("GET", "/events")
     if after is not None:
         request = request.with_query_parameter("after", after)
     return request.with_query_parameter("limit", str(FEED_LIMIT))
 
 
-def define_feed_after(i, system: str, one_event: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def define_feed_after(i: HttpInteraction, system: str, one_event: dict[str, Any]) -> None:
     i.given(FEED_STATE.format(system=system))
     authorised(accepts_json(feed_request(i, from_state(CURSOR, "after", CURSOR_RE))))
     json_response(i, 200, {"items": match.each_like(one_event), "next_cursor": regex(CURSOR, CURSOR_RE)})
 
 
-def define_feed_bad_cursor(i) -> None:  # type: ignore[no-untyped-def]
+def define_feed_bad_cursor(i: HttpInteraction) -> None:
     authorised(accepts_json(feed_request(i, "cursor:42")))
     problem_response(i, 400)
 
 
-def define_feed_no_token(i) -> None:  # type: ignore[no-untyped-def]
+def define_feed_no_token(i: HttpInteraction) -> None:
     accepts_json(feed_request(i))
     problem_response(i, 401)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 from pact import match
+from pact.interaction import HttpInteraction
 
 from simulators.clients.base import UpstreamError
+from tests.consumers.conftest import PactRecorder
 from tests.consumers.support import (
     CJS_CODE_RE,
     CUSTODY_ID,
@@ -58,7 +60,7 @@ def charged_record() -> dict:
     }
 
 
-def define_record(i):  # type: ignore[no-untyped-def]
+def define_record(i: HttpInteraction) -> None:
     i.given("a custody record with a charge outcome exists", dict(SIOBHAN))
     authorised(
         accepts_json(
@@ -80,7 +82,7 @@ def drive_record(url: str) -> None:
     assert record is not None and record["outcome"]["charges"][0]["cjs_code"] == "TH68010"
 
 
-def define_history(i):  # type: ignore[no-untyped-def]
+def define_history(i: HttpInteraction) -> None:
     i.given("a custody record with a charge outcome exists", dict(SIOBHAN))
     authorised(
         accepts_json(
@@ -97,7 +99,7 @@ def drive_history(url: str) -> None:
     assert records[0]["outcome"]["type"] == "charged"
 
 
-def define_unknown(i):  # type: ignore[no-untyped-def]
+def define_unknown(i: HttpInteraction) -> None:
     i.given(f"no custody record with id {UNKNOWN_CUSTODY_ID} exists", {"custody_id": UNKNOWN_CUSTODY_ID})
     authorised(accepts_json(i.with_request("GET", f"/custody-records/{UNKNOWN_CUSTODY_ID}")))
     problem_response(i, 404)
@@ -107,7 +109,7 @@ def drive_unknown(url: str) -> None:
     assert custody_client(url).get_custody_record(UNKNOWN_CUSTODY_ID) is None
 
 
-def define_number_not_id(i):  # type: ignore[no-untyped-def]
+def define_number_not_id(i: HttpInteraction) -> None:
     authorised(accepts_json(i.with_request("GET", "/custody-records/LS-2025-000123")))
     problem_response(i, 400)
 
@@ -118,7 +120,7 @@ def drive_number_not_id(url: str) -> None:
     assert err.value.status == 400
 
 
-def define_no_token(i):  # type: ignore[no-untyped-def]
+def define_no_token(i: HttpInteraction) -> None:
     accepts_json(i.with_request("GET", f"/custody-records/{UNKNOWN_CUSTODY_ID}"))
     problem_response(i, 401)
 
@@ -158,9 +160,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
     pact_recorder.check(PAIR, case)
 
 
-def test_pact_file_is_complete(pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
     pact_recorder.complete(PAIR, CASES)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 from pact import match
+from pact.interaction import HttpInteraction
 
 from simulators.clients.base import UpstreamError
+from tests.consumers.conftest import PactRecorder
 from tests.consumers.support import (
     CJS_CODE_RE,
     CUSTODY_ID,
@@ -43,7 +45,7 @@ SIOBHAN = {
 }
 
 
-def define_occurrence(i):  # type: ignore[no-untyped-def]
+def define_occurrence(i: HttpInteraction) -> None:
     i.given("a crime occurrence with a charged suspect exists", {**SIOBHAN, "classification": "8N"})
     authorised(
         accepts_json(
@@ -99,7 +101,7 @@ def drive_occurrence(url: str) -> None:
     assert occurrence["custody_outcomes"][0]["outcome"]["charges"][0]["cjs_code"] == "OF61102"
 
 
-def define_suspect(i):  # type: ignore[no-untyped-def]
+def define_suspect(i: HttpInteraction) -> None:
     i.given(f"a nominal with PNC ID {PNC} exists", dict(SIOBHAN))
     authorised(
         accepts_json(
@@ -134,7 +136,7 @@ def drive_suspect(url: str) -> None:
     assert nominal is not None and nominal["address"]["postcode"] == "LS1 1AA"
 
 
-def define_unknown(i):  # type: ignore[no-untyped-def]
+def define_unknown(i: HttpInteraction) -> None:
     i.given(f"no occurrence with id {UNKNOWN_OCCURRENCE_ID} exists", {"occurrence_id": UNKNOWN_OCCURRENCE_ID})
     authorised(accepts_json(i.with_request("GET", f"/occurrences/{UNKNOWN_OCCURRENCE_ID}")))
     problem_response(i, 404)
@@ -144,7 +146,7 @@ def drive_unknown(url: str) -> None:
     assert records_client(url).get_occurrence(UNKNOWN_OCCURRENCE_ID) is None
 
 
-def define_reference_not_id(i):  # type: ignore[no-untyped-def]
+def define_reference_not_id(i: HttpInteraction) -> None:
     authorised(accepts_json(i.with_request("GET", "/occurrences/OCC-2025-000123")))
     problem_response(i, 400)
 
@@ -155,7 +157,7 @@ def drive_reference_not_id(url: str) -> None:
     assert err.value.status == 400
 
 
-def define_no_token(i):  # type: ignore[no-untyped-def]
+def define_no_token(i: HttpInteraction) -> None:
     accepts_json(i.with_request("GET", f"/occurrences/{UNKNOWN_OCCURRENCE_ID}"))
     problem_response(i, 401)
 
@@ -188,9 +190,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
     pact_recorder.check(PAIR, case)
 
 
-def test_pact_file_is_complete(pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
     pact_recorder.complete(PAIR, CASES)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 from pact import match
+from pact.interaction import HttpInteraction
 
 from simulators.clients.base import UpstreamError
+from tests.consumers.conftest import PactRecorder
 from tests.consumers.support import (
     CJS_CODE_RE,
     CUSTODY_ID,
@@ -62,7 +64,7 @@ def search_result(with_pnc: bool) -> dict:
 # --- get nominal ----------------------------------------------------------------------------------
 
 
-def define_get_nominal(i):  # type: ignore[no-untyped-def]
+def define_get_nominal(i: HttpInteraction) -> None:
     i.given(f"a nominal with PNC ID {PNC} exists", {"pnc_id": PNC, **SIOBHAN})
     authorised(
         accepts_json(
@@ -79,7 +81,7 @@ def drive_get_nominal(url: str) -> None:
     assert nominal is not None and nominal["nominal_id"] == NOMINAL_ID and nominal["forenames"] == ["Siobhán"]
 
 
-def define_get_unknown_nominal(i):  # type: ignore[no-untyped-def]
+def define_get_unknown_nominal(i: HttpInteraction) -> None:
     i.given(f"no nominal with id {UNKNOWN_NOMINAL_ID} exists", {"nominal_id": UNKNOWN_NOMINAL_ID})
     authorised(accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}")))
     problem_response(i, 404)
@@ -89,7 +91,7 @@ def drive_get_unknown_nominal(url: str) -> None:
     assert records_client(url).get_nominal(UNKNOWN_NOMINAL_ID) is None
 
 
-def define_get_nominal_without_token(i):  # type: ignore[no-untyped-def]
+def define_get_nominal_without_token(i: HttpInteraction) -> None:
     i.given(f"no nominal with id {UNKNOWN_NOMINAL_ID} exists", {"nominal_id": UNKNOWN_NOMINAL_ID})
     accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}"))
     problem_response(i, 401)
@@ -104,7 +106,7 @@ def drive_get_nominal_without_token(url: str) -> None:
 # --- search ---------------------------------------------------------------------------------------
 
 
-def define_search_by_pnc(i):  # type: ignore[no-untyped-def]
+def define_search_by_pnc(i: HttpInteraction) -> None:
     i.given(f"a nominal with PNC ID {PNC} exists", {"pnc_id": PNC, **SIOBHAN})
     authorised(
         accepts_json(
@@ -121,7 +123,7 @@ def drive_search_by_pnc(url: str) -> None:
     assert hits and hits[0]["pnc_id"] == PNC
 
 
-def define_search_by_name(i):  # type: ignore[no-untyped-def]
+def define_search_by_name(i: HttpInteraction) -> None:
     i.given("a nominal exists", dict(SIOBHAN))
     authorised(
         accepts_json(
@@ -142,7 +144,7 @@ def drive_search_by_name(url: str) -> None:
     assert hits[0]["surname"] == "O'Brien" and hits[0]["match"]["score"] == 1.0
 
 
-def define_search_bad_pnc(i):  # type: ignore[no-untyped-def]
+def define_search_bad_pnc(i: HttpInteraction) -> None:
     authorised(
         accepts_json(
             i.with_request("GET", "/nominals")
@@ -170,7 +172,7 @@ NEW_PERSON = {
 }
 
 
-def define_create_nominal(i):  # type: ignore[no-untyped-def]
+def define_create_nominal(i: HttpInteraction) -> None:
     authorised(accepts_json(i.with_request("POST", "/nominals"))).with_body(
         NEW_PERSON, content_type="application/json"
     )
@@ -191,7 +193,7 @@ def drive_create_nominal(url: str) -> None:
     assert created["nominal_id"] == NOMINAL_ID and created["surname"] == "Ní Bhriain"
 
 
-def define_create_invalid_nominal(i):  # type: ignore[no-untyped-def]
+def define_create_invalid_nominal(i: HttpInteraction) -> None:
     body = {"forenames": ["Zoë"], "date_of_birth": "1994-11-02", "sex": "female"}
     authorised(accepts_json(i.with_request("POST", "/nominals"))).with_body(
         body, content_type="application/json"
@@ -207,7 +209,7 @@ def drive_create_invalid_nominal(url: str) -> None:
     assert err.value.status == 400
 
 
-def define_create_duplicate_pnc(i):  # type: ignore[no-untyped-def]
+def define_create_duplicate_pnc(i: HttpInteraction) -> None:
     i.given(f"a nominal with PNC ID {PNC} exists", {"pnc_id": PNC, **SIOBHAN})
     body = {**SIOBHAN, "pnc_id": PNC}
     authorised(accepts_json(i.with_request("POST", "/nominals"))).with_body(
@@ -225,7 +227,7 @@ def drive_create_duplicate_pnc(url: str) -> None:
 # --- occurrences ----------------------------------------------------------------------------------
 
 
-def define_get_occurrence(i):  # type: ignore[no-untyped-def]
+def define_get_occurrence(i: HttpInteraction) -> None:
     i.given("a crime occurrence exists", {"classification": "8N"})
     authorised(
         accepts_json(
@@ -252,7 +254,7 @@ def drive_get_occurrence(url: str) -> None:
     assert occurrence is not None and occurrence["type"] == "crime"
 
 
-def define_get_unknown_occurrence(i):  # type: ignore[no-untyped-def]
+def define_get_unknown_occurrence(i: HttpInteraction) -> None:
     i.given(f"no occurrence with id {UNKNOWN_OCCURRENCE_ID} exists", {"occurrence_id": UNKNOWN_OCCURRENCE_ID})
     authorised(accepts_json(i.with_request("GET", f"/occurrences/{UNKNOWN_OCCURRENCE_ID}")))
     problem_response(i, 404)
@@ -262,7 +264,7 @@ def drive_get_unknown_occurrence(url: str) -> None:
     assert records_client(url).get_occurrence(UNKNOWN_OCCURRENCE_ID) is None
 
 
-def define_link_suspect(i):  # type: ignore[no-untyped-def]
+def define_link_suspect(i: HttpInteraction) -> None:
     i.given("a crime occurrence and a nominal exist", dict(SIOBHAN))
     authorised(
         accepts_json(
@@ -308,7 +310,7 @@ OUTCOME = {
 }
 
 
-def define_record_outcome(i):  # type: ignore[no-untyped-def]
+def define_record_outcome(i: HttpInteraction) -> None:
     i.given("a crime occurrence and a nominal exist", dict(SIOBHAN))
     body = {
         **OUTCOME,
@@ -350,7 +352,7 @@ def drive_record_outcome(url: str) -> None:
     assert recorded["custody_id"] == CUSTODY_ID and recorded["outcome"]["type"] == "charged"
 
 
-def define_record_outcome_unknown_occurrence(i):  # type: ignore[no-untyped-def]
+def define_record_outcome_unknown_occurrence(i: HttpInteraction) -> None:
     i.given(f"no occurrence with id {UNKNOWN_OCCURRENCE_ID} exists", {"occurrence_id": UNKNOWN_OCCURRENCE_ID})
     authorised(
         accepts_json(i.with_request("POST", f"/occurrences/{UNKNOWN_OCCURRENCE_ID}/custody-outcomes"))
@@ -443,9 +445,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
     pact_recorder.check(PAIR, case)
 
 
-def test_pact_file_is_complete(pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
     pact_recorder.complete(PAIR, CASES)

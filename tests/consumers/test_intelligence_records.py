@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 from pact import match
+from pact.interaction import HttpInteraction
 
 from simulators.clients.base import UpstreamError
+from tests.consumers.conftest import PactRecorder
 from tests.consumers.support import (
     NOMINAL_ID,
     SURVIVOR_ID,
@@ -29,7 +31,7 @@ ZOE = {"surname": "Ní Bhriain", "forenames": ["Zoë"], "date_of_birth": "1994-1
 NOMINAL_PATH = rf"^/nominals/{UUID_RE[1:-1]}$"
 
 
-def define_subject(i):  # type: ignore[no-untyped-def]
+def define_subject(i: HttpInteraction) -> None:
     i.given("a nominal exists", dict(ZOE))
     authorised(
         accepts_json(
@@ -48,7 +50,7 @@ def drive_subject(url: str) -> None:
     assert nominal is not None and nominal["nominal_id"] == NOMINAL_ID
 
 
-def define_merged_subject(i):  # type: ignore[no-untyped-def]
+def define_merged_subject(i: HttpInteraction) -> None:
     i.given("a nominal has been merged into another", dict(ZOE))
     authorised(
         accepts_json(
@@ -72,7 +74,7 @@ def drive_merged_subject(url: str) -> None:
     assert nominal is not None and nominal["nominal_id"] == SURVIVOR_ID  # the report names the survivor
 
 
-def define_unknown_subject(i):  # type: ignore[no-untyped-def]
+def define_unknown_subject(i: HttpInteraction) -> None:
     i.given(f"no nominal with id {UNKNOWN_NOMINAL_ID} exists", {"nominal_id": UNKNOWN_NOMINAL_ID})
     authorised(accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}")))
     problem_response(i, 404)
@@ -82,7 +84,7 @@ def drive_unknown_subject(url: str) -> None:
     assert records_client(url).get_nominal(UNKNOWN_NOMINAL_ID) is None
 
 
-def define_malformed_id(i):  # type: ignore[no-untyped-def]
+def define_malformed_id(i: HttpInteraction) -> None:
     authorised(accepts_json(i.with_request("GET", "/nominals/not-a-nominal-id")))
     problem_response(i, 400)
 
@@ -93,7 +95,7 @@ def drive_malformed_id(url: str) -> None:
     assert err.value.status == 400
 
 
-def define_no_token(i):  # type: ignore[no-untyped-def]
+def define_no_token(i: HttpInteraction) -> None:
     accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}"))
     problem_response(i, 401)
 
@@ -134,9 +136,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
     pact_recorder.check(PAIR, case)
 
 
-def test_pact_file_is_complete(pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
     pact_recorder.complete(PAIR, CASES)

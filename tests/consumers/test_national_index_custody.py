@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import pytest
+from pact.interaction import HttpInteraction
 
 from simulators.clients.base import UpstreamError
 from simulators.clients.national_index import FEED_LIMIT
+from tests.consumers.conftest import PactRecorder
 from tests.consumers.feeds import define_feed_after, define_feed_bad_cursor, define_feed_no_token, event
 from tests.consumers.support import (
     CURSOR,
@@ -33,7 +35,7 @@ PAIR = Pair("national-index", "custody")
 SIOBHAN = {"surname": "O'Brien", "forenames": ["Siobhán"], "date_of_birth": "1990-07-14"}
 
 
-def define_feed(i):  # type: ignore[no-untyped-def]
+def define_feed(i: HttpInteraction) -> None:
     define_feed_after(i, "custody", event("custody.booked_in", r"^custody\.[a-z_]+$", "custody_record"))
 
 
@@ -42,7 +44,7 @@ def drive_feed(url: str) -> None:
     assert page["items"][0]["resource"]["type"] == "custody_record"
 
 
-def define_record(i):  # type: ignore[no-untyped-def]
+def define_record(i: HttpInteraction) -> None:
     i.given("a detainee has been booked into custody", dict(SIOBHAN))
     authorised(
         accepts_json(
@@ -75,7 +77,7 @@ def drive_record(url: str) -> None:
     assert record is not None and record["station"]["code"] == "LS"
 
 
-def define_unknown(i):  # type: ignore[no-untyped-def]
+def define_unknown(i: HttpInteraction) -> None:
     i.given(f"no custody record with id {UNKNOWN_CUSTODY_ID} exists", {"custody_id": UNKNOWN_CUSTODY_ID})
     authorised(accepts_json(i.with_request("GET", f"/custody-records/{UNKNOWN_CUSTODY_ID}")))
     problem_response(i, 404)
@@ -122,9 +124,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
     pact_recorder.check(PAIR, case)
 
 
-def test_pact_file_is_complete(pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
     pact_recorder.complete(PAIR, CASES)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 from pact import match
+from pact.interaction import HttpInteraction
 
 from simulators.clients.base import UpstreamError
 from simulators.clients.national_index import FEED_LIMIT
+from tests.consumers.conftest import PactRecorder
 from tests.consumers.feeds import define_feed_after, define_feed_bad_cursor, define_feed_no_token, event
 from tests.consumers.support import (
     CURSOR,
@@ -34,7 +36,7 @@ PAIR = Pair("national-index", "intelligence")
 REPORT_PATH = rf"^/reports/{UUID_RE[1:-1]}$"
 
 
-def report_request(i):  # type: ignore[no-untyped-def]
+def report_request(i: HttpInteraction) -> HttpInteraction:
     return authorised(
         accepts_json(
             i.with_request(
@@ -44,7 +46,7 @@ def report_request(i):  # type: ignore[no-untyped-def]
     )
 
 
-def define_feed(i):  # type: ignore[no-untyped-def]
+def define_feed(i: HttpInteraction) -> None:
     define_feed_after(i, "intelligence", event("report.created", r"^report\.[a-z_]+$", "report"))
 
 
@@ -53,7 +55,7 @@ def drive_feed(url: str) -> None:
     assert page["items"][0]["type"] == "report.created"
 
 
-def define_report(i):  # type: ignore[no-untyped-def]
+def define_report(i: HttpInteraction) -> None:
     i.given("an intelligence report marked OFFICIAL exists", {"classification": "OFFICIAL"})
     report_request(i)
     json_response(
@@ -82,7 +84,7 @@ def drive_report(url: str) -> None:
     assert report is not None and report["text_version"] == "sanitised"
 
 
-def define_secret_report(i):  # type: ignore[no-untyped-def]
+def define_secret_report(i: HttpInteraction) -> None:
     i.given("an intelligence report marked SECRET exists", {"classification": "SECRET"})
     report_request(i)
     problem_response(i, 404)
@@ -92,7 +94,7 @@ def drive_secret_report(url: str) -> None:
     assert intelligence_client(url).get_report(REPORT_ID) is None
 
 
-def define_unknown(i):  # type: ignore[no-untyped-def]
+def define_unknown(i: HttpInteraction) -> None:
     i.given(f"no intelligence report with id {UNKNOWN_REPORT_ID} exists", {"report_id": UNKNOWN_REPORT_ID})
     authorised(accepts_json(i.with_request("GET", f"/reports/{UNKNOWN_REPORT_ID}")))
     problem_response(i, 404)
@@ -145,9 +147,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
     pact_recorder.check(PAIR, case)
 
 
-def test_pact_file_is_complete(pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
     pact_recorder.complete(PAIR, CASES)

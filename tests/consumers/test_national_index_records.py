@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 from pact import match
+from pact.interaction import HttpInteraction
 
 from simulators.clients.base import UpstreamError
 from simulators.clients.national_index import FEED_LIMIT
+from tests.consumers.conftest import PactRecorder
 from tests.consumers.feeds import define_feed_after, define_feed_bad_cursor, define_feed_no_token, event
 from tests.consumers.support import (
     CURSOR,
@@ -35,7 +37,7 @@ ZOE = {"surname": "Ní Bhriain", "forenames": ["Zoë", "Áine"], "date_of_birth"
 NOMINAL_PATH = rf"^/nominals/{UUID_RE[1:-1]}$"
 
 
-def define_feed(i):  # type: ignore[no-untyped-def]
+def define_feed(i: HttpInteraction) -> None:
     define_feed_after(i, "records", event("nominal.created", r"^(nominal|occurrence)\.[a-z_]+$", "nominal"))
 
 
@@ -44,7 +46,7 @@ def drive_feed(url: str) -> None:
     assert page["items"][0]["resource"]["type"] == "nominal" and page["next_cursor"] == CURSOR
 
 
-def define_nominal(i):  # type: ignore[no-untyped-def]
+def define_nominal(i: HttpInteraction) -> None:
     i.given(f"a nominal with PNC ID {PNC} exists", {"pnc_id": PNC, **ZOE})
     authorised(
         accepts_json(
@@ -71,7 +73,7 @@ def drive_nominal(url: str) -> None:
     assert nominal is not None and nominal["forenames"] == ["Zoë"] and nominal["pnc_id"] == PNC
 
 
-def define_merged(i):  # type: ignore[no-untyped-def]
+def define_merged(i: HttpInteraction) -> None:
     i.given("a nominal has been merged into another", dict(ZOE))
     authorised(
         accepts_json(
@@ -90,7 +92,7 @@ def drive_merged(url: str) -> None:
     assert nominal is not None and nominal["nominal_id"] == SURVIVOR_ID  # the index re-keys to the survivor
 
 
-def define_unknown(i):  # type: ignore[no-untyped-def]
+def define_unknown(i: HttpInteraction) -> None:
     i.given(f"no nominal with id {UNKNOWN_NOMINAL_ID} exists", {"nominal_id": UNKNOWN_NOMINAL_ID})
     authorised(accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}")))
     problem_response(i, 404)
@@ -138,9 +140,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
     pact_recorder.check(PAIR, case)
 
 
-def test_pact_file_is_complete(pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
     pact_recorder.complete(PAIR, CASES)

@@ -5,10 +5,14 @@ ends (`next_cursor` null)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pact import match
+from pact.interaction import HttpInteraction
 
 from simulators.clients.base import UpstreamError
+from tests.consumers.conftest import PactRecorder
 from tests.consumers.support import (
     CUSTODY_ID,
     CUSTODY_NUMBER_RE,
@@ -31,7 +35,7 @@ PAIR = Pair("records", "custody")
 SIOBHAN = {"surname": "O'Brien", "forenames": ["Siobhán"], "date_of_birth": "1990-07-14"}
 
 
-def history_request(i, nominal_id):  # type: ignore[no-untyped-def]
+def history_request(i: HttpInteraction, nominal_id: Any) -> HttpInteraction:
     return authorised(
         accepts_json(
             i.with_request("GET", "/custody-records")
@@ -41,7 +45,7 @@ def history_request(i, nominal_id):  # type: ignore[no-untyped-def]
     )
 
 
-def define_history(i):  # type: ignore[no-untyped-def]
+def define_history(i: HttpInteraction) -> None:
     i.given("a detainee has been booked into custody", dict(SIOBHAN))
     history_request(i, from_state(NOMINAL_ID, "nominal_id"))
     json_response(
@@ -66,7 +70,7 @@ def drive_history(url: str) -> None:
     assert [r["custody_id"] for r in records] == [CUSTODY_ID]
 
 
-def define_no_history(i):  # type: ignore[no-untyped-def]
+def define_no_history(i: HttpInteraction) -> None:
     i.given(f"nominal {UNKNOWN_NOMINAL_ID} has never been in custody", {"nominal_id": UNKNOWN_NOMINAL_ID})
     history_request(i, UNKNOWN_NOMINAL_ID)
     json_response(i, 200, {"items": [], "next_cursor": None})
@@ -76,7 +80,7 @@ def drive_no_history(url: str) -> None:
     assert custody_client(url).custody_history(UNKNOWN_NOMINAL_ID) == []
 
 
-def define_malformed_id(i):  # type: ignore[no-untyped-def]
+def define_malformed_id(i: HttpInteraction) -> None:
     history_request(i, "2019/0012345G")
     problem_response(i, 400)
 
@@ -87,7 +91,7 @@ def drive_malformed_id(url: str) -> None:
     assert err.value.status == 400
 
 
-def define_no_token(i):  # type: ignore[no-untyped-def]
+def define_no_token(i: HttpInteraction) -> None:
     accepts_json(
         i.with_request("GET", "/custody-records")
         .with_query_parameter("nominal_id", UNKNOWN_NOMINAL_ID)
@@ -131,9 +135,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
     pact_recorder.check(PAIR, case)
 
 
-def test_pact_file_is_complete(pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
     pact_recorder.complete(PAIR, CASES)

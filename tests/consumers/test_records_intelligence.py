@@ -5,8 +5,10 @@ intelligence:indicator)."""
 from __future__ import annotations
 
 import pytest
+from pact.interaction import HttpInteraction
 
 from simulators.clients.base import UpstreamError
+from tests.consumers.conftest import PactRecorder
 from tests.consumers.support import (
     NOMINAL_ID,
     UNKNOWN_NOMINAL_ID,
@@ -26,7 +28,7 @@ from tests.consumers.support import (
 PAIR = Pair("records", "intelligence")
 
 
-def define_held(i):  # type: ignore[no-untyped-def]
+def define_held(i: HttpInteraction) -> None:
     i.given("intelligence is held on a nominal")
     authorised(
         accepts_json(
@@ -48,7 +50,7 @@ def drive_held(url: str) -> None:
     assert intelligence_client(url).intelligence_held(NOMINAL_ID) is True
 
 
-def define_not_held(i):  # type: ignore[no-untyped-def]
+def define_not_held(i: HttpInteraction) -> None:
     i.given(f"no intelligence is held on nominal {UNKNOWN_NOMINAL_ID}", {"nominal_id": UNKNOWN_NOMINAL_ID})
     authorised(accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}/indicator")))
     json_response(i, 200, {"nominal_id": uuid(UNKNOWN_NOMINAL_ID), "intelligence_held": False})
@@ -58,7 +60,7 @@ def drive_not_held(url: str) -> None:
     assert intelligence_client(url).intelligence_held(UNKNOWN_NOMINAL_ID) is False
 
 
-def define_malformed_id(i):  # type: ignore[no-untyped-def]
+def define_malformed_id(i: HttpInteraction) -> None:
     authorised(accepts_json(i.with_request("GET", "/nominals/2019-0012345G/indicator")))
     problem_response(i, 400)
 
@@ -69,7 +71,7 @@ def drive_malformed_id(url: str) -> None:
     assert err.value.status == 400 and not err.value.unavailable
 
 
-def define_no_token(i):  # type: ignore[no-untyped-def]
+def define_no_token(i: HttpInteraction) -> None:
     accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}/indicator"))
     problem_response(i, 401)
 
@@ -109,9 +111,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
     pact_recorder.check(PAIR, case)
 
 
-def test_pact_file_is_complete(pact_recorder) -> None:  # type: ignore[no-untyped-def]
+def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
     pact_recorder.complete(PAIR, CASES)

@@ -35,8 +35,9 @@ def force(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Runnin
 
 
 @pytest.mark.parametrize("role", ["records", "custody", "intelligence"])
-def test_simulator_honours_every_pact_naming_it_provider(role: str, force: dict[str, RunningSim],
-                                                       tmp_path: Path) -> None:
+def test_simulator_honours_every_pact_naming_it_provider(
+    role: str, force: dict[str, RunningSim], tmp_path: Path
+) -> None:
     pacts = standard_pacts(role)
     expected = {f"{p.consumer} -> {p.provider}: {i.description}" for p in pacts for i in p.interactions}
     assert len(pacts) >= 2 and len(expected) >= 10  # every provider has several consumers and cases
@@ -45,7 +46,9 @@ def test_simulator_honours_every_pact_naming_it_provider(role: str, force: dict[
     run = run_verification(role, force[role].url, ["contracts"], tmp_path, console=False, peers=peers)
 
     report = json.loads((tmp_path / "report.json").read_text())
-    assert report["verdict"] == "pass", "\n\n".join(f"{f['title']}\n{f['detail']}" for f in report["findings"])
+    assert report["verdict"] == "pass", "\n\n".join(
+        f"{f['title']}\n{f['detail']}" for f in report["findings"]
+    )
     checks = {c["name"]: c["status"] for c in report["checks"] if c["suite"] == "contracts"}
     assert checks == dict.fromkeys(expected, "passed")
     assert {c.group for c in run.checks} == {p.consumer for p in pacts}
