@@ -1,10 +1,12 @@
 """The fuzz baseline: Schemathesis's own engine run directly, without the harness around it.
 
 Same document (the role's published spec without test-support paths), same target, same token
-scopes and the same Schemathesis configuration as the fuzz suite (`build_config` with the
-default budget: checks, max examples, seed, time budget), but nothing else: no CLI, no token
-negotiation, no auth probes, no findings, no report writers. The harness's overhead is the
-difference in test cases per second between this and `interop verify --suite fuzz`.
+scopes and the same Schemathesis configuration as the fuzz suite (`build_config`: checks, max
+examples, seed), but nothing else: no CLI, no token negotiation, no auth probes, no findings, no
+report writers. At the default budget both do one pass over every phase (the suite stops itself
+after one; here Schemathesis runs without a time budget, which is one pass); with `--max-time`
+both get that budget. The harness's overhead is the difference in test cases per second between
+this and `interop verify --suite fuzz`.
 
 Run: ``INTEROP_BENCH_TOKEN=... python -m bench.st_direct --role R --base-url URL`` prints JSON.
 """
@@ -36,7 +38,12 @@ def run_direct(
     from simulators.core.spec import load_spec
 
     spec = fuzzable(load_spec(role))
-    config = build_config(base_url, token, FuzzOptions.from_mapping(dict(budget or {})))
+    budget = dict(budget or {})
+    config = build_config(base_url, token, FuzzOptions.from_mapping(budget))
+    if "max_time" not in budget:
+        # The suite stops after one pass over every phase when it fits in its default time budget;
+        # Schemathesis's own way of doing exactly one pass is to have no time budget.
+        config.max_time = None
     schema = schemathesis.openapi.from_dict(spec, config=config)
     engine_started = time.perf_counter()
     cases = 0

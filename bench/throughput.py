@@ -338,8 +338,7 @@ def _baseline_figures(before: WorkloadResult, after: LoadResult, base_rps: float
             "baseline: p99 at half peak",
             before.paced.p99_ms if before.paced else None,
             "ms",
-            target=f"< {P99_TARGET_MS:.0f} ms",
-            met=below(before.paced.p99_ms if before.paced else None, P99_TARGET_MS),
+            note=f"paced at {before.paced.rate:,.0f} req/s" if before.paced and before.paced.rate else "",
         ),
         Figure(PART, "baseline: errors", failures, "", target="0", met=failures == 0),
     ]

@@ -40,7 +40,9 @@ def test_catalogue_documents_at_least_ten_quirks(records):
     assert len(QUIRKS) >= 10
     assert all(q["models"] for q in body["available"])
     assert records.sim("PUT", "/quirks", json={"active": ["no-such-quirk"]}).status_code == 400
-    assert records.sim("PUT", "/quirks", json={"active": ["review-every-10h"]}).status_code == 400  # custody only
+    assert (
+        records.sim("PUT", "/quirks", json={"active": ["review-every-10h"]}).status_code == 400
+    )  # custody only
 
 
 def test_dates_dmy_and_camel_case_and_drop_required(records, quirk):

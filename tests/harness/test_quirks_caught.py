@@ -4,7 +4,6 @@ operation), and the same runs without quirks pass: no false alarms."""
 from __future__ import annotations
 
 import pytest
-
 import requests
 
 from harness.commands.verify import run_verification

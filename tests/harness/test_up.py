@@ -28,8 +28,13 @@ def _free_base_port() -> int:
 def test_up_serves_every_system_and_stops_cleanly(tmp_path):
     base = _free_base_port()
     env = {**os.environ, "INTEROP_HOME": str(tmp_path), "PACT_DO_NOT_TRACK": "true"}
-    proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--population", "50", "--base-port", str(base)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "harness.cli", "up", "--population", "50", "--base-port", str(base)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         urls = [f"http://127.0.0.1:{base + i}" for i in range(3)]
         deadline = time.monotonic() + 120
@@ -49,8 +54,13 @@ def test_up_serves_every_system_and_stops_cleanly(tmp_path):
         r = requests.get(urls[0] + "/nominals")
         assert r.status_code == 401 and r.headers["Content-Type"] == "application/problem+json"
         # A token from the CLI works on every system.
-        token = subprocess.run([sys.executable, "-m", "harness.cli", "token", "--scopes", "records:read custody:read"],
-                               env=env, capture_output=True, text=True, check=True).stdout.strip()
+        token = subprocess.run(
+            [sys.executable, "-m", "harness.cli", "token", "--scopes", "records:read custody:read"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         h = {"Authorization": f"Bearer {token}"}
         assert requests.get(urls[0] + "/nominals?surname=smith", headers=h).status_code == 200
         assert requests.get(urls[1] + "/custody-records", headers=h).status_code == 200
