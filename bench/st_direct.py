@@ -3,10 +3,11 @@
 Same document (the role's published spec without test-support paths), same target, same token
 scopes and the same Schemathesis configuration as the fuzz suite (`build_config`: checks, max
 examples, seed), but nothing else: no CLI, no token negotiation, no auth probes, no findings, no
-report writers. At the default budget both do one pass over every phase (the suite stops itself
-after one; here Schemathesis runs without a time budget, which is one pass); with `--max-time`
-both get that budget. The harness's overhead is the difference in test cases per second between
-this and `interop verify --suite fuzz`.
+report writers. Both stop after one pass over every phase by the same rule (the suite's, in
+harness/fuzz/engine.py: a second full round of fuzzing or stateful is spare time), or when the
+time budget runs out. The harness's overhead is the difference in test cases per second between
+this and `interop verify --suite fuzz`; the note beside the figure gives both case counts, which
+should be close (the target's state differs a little between the two runs).
 
 Run: ``INTEROP_BENCH_TOKEN=... python -m bench.st_direct --role R --base-url URL`` prints JSON.
 """
@@ -38,21 +39,29 @@ def run_direct(
     from simulators.core.spec import load_spec
 
     spec = fuzzable(load_spec(role))
-    budget = dict(budget or {})
-    config = build_config(base_url, token, FuzzOptions.from_mapping(budget))
-    if "max_time" not in budget:
-        # The suite stops after one pass over every phase when it fits in its default time budget;
-        # Schemathesis's own way of doing exactly one pass is to have no time budget.
-        config.max_time = None
+    config = build_config(base_url, token, FuzzOptions.from_mapping(dict(budget or {})))
     schema = schemathesis.openapi.from_dict(spec, config=config)
     engine_started = time.perf_counter()
     cases = 0
     stop_reason = ""
-    for event in from_schema(schema).execute():
-        if isinstance(event, st_events.ScenarioFinished) and event.is_test_scenario:
+    full_rounds: set[str] = set()
+    one_pass_done = False
+    stream = from_schema(schema).execute()
+    for event in stream:
+        if isinstance(event, st_events.PhaseStarted):
+            # The suite's rule for "one pass" (harness/fuzz/engine.py run_engine): a second full
+            # round of fuzzing or stateful is Schemathesis spending spare time; stop there too,
+            # so both runs do the same work.
+            name = event.phase.name.value
+            if event.operations is None and name in ("fuzzing", "stateful"):
+                if name in full_rounds and not one_pass_done:
+                    one_pass_done = True
+                    stream.stop()
+                full_rounds.add(name)
+        elif isinstance(event, st_events.ScenarioFinished) and event.is_test_scenario and not one_pass_done:
             cases += len(event.recorder.cases)
         elif isinstance(event, st_events.EngineFinished):
-            stop_reason = event.stop_reason.value
+            stop_reason = "completed" if one_pass_done else event.stop_reason.value
     done = time.perf_counter()
     return {
         "test_cases": cases,

@@ -24,7 +24,21 @@ from sqlalchemy import (
 from simulators.core.db import state_table
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for big logs.
-_SEQ = BigInteger().with_variant(Integer(), "sqlite")
+SEQ = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def seq_column() -> Column:
+    """The auto-incrementing ``seq`` primary key of an append-only log table."""
+    return Column("seq", SEQ, primary_key=True, autoincrement=True)
+
+
+def versioned_columns(version_default: int | None = None) -> list[Column]:
+    """``version`` (the ETag of a mutable resource), ``created_at`` and ``updated_at``."""
+    return [
+        Column("version", Integer, nullable=False, default=version_default),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    ]
 
 
 @dataclass(frozen=True)
@@ -38,7 +52,7 @@ def core_tables(metadata: MetaData, system: str) -> CoreTables:
     events = Table(
         f"{system}_events",
         metadata,
-        Column("seq", _SEQ, primary_key=True, autoincrement=True),
+        seq_column(),
         Column("occurred_at", DateTime(timezone=True), nullable=False),
         Column("type", String(64), nullable=False, index=True),
         Column("resource_type", String(64), nullable=False),
@@ -48,7 +62,7 @@ def core_tables(metadata: MetaData, system: str) -> CoreTables:
     traffic = Table(
         f"{system}_traffic",
         metadata,
-        Column("seq", _SEQ, primary_key=True, autoincrement=True),
+        seq_column(),
         Column("at", DateTime(timezone=True), nullable=False),
         Column("client_id", String(128), nullable=True, index=True),
         Column("method", String(10), nullable=False),

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -24,7 +23,7 @@ from sqlalchemy import (
     Text,
 )
 
-_SEQ = BigInteger().with_variant(Integer(), "sqlite")
+from simulators.core.tables import seq_column, versioned_columns
 
 
 @dataclass(frozen=True)
@@ -71,14 +70,12 @@ def custody_tables() -> CustodyTables:
         Column("detention_limit", DateTime(timezone=True), nullable=False),
         Column("next_review_due", DateTime(timezone=True), nullable=True, index=True),
         Column("records_sync", JSON, nullable=False),
-        Column("version", Integer, nullable=False, default=1),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("updated_at", DateTime(timezone=True), nullable=False),
+        *versioned_columns(version_default=1),
     )
     timeline = Table(
         "custody_timeline",
         md,
-        Column("seq", _SEQ, primary_key=True, autoincrement=True),
+        seq_column(),
         Column(
             "custody_id", String(36), ForeignKey("custody_records.custody_id"), nullable=False, index=True
         ),
@@ -92,7 +89,7 @@ def custody_tables() -> CustodyTables:
     outbox = Table(
         "custody_outbox",
         md,
-        Column("seq", _SEQ, primary_key=True, autoincrement=True),
+        seq_column(),
         Column(
             "custody_id", String(36), ForeignKey("custody_records.custody_id"), nullable=False, index=True
         ),

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Boolean,
     Column,
     Date,
@@ -27,7 +26,7 @@ from sqlalchemy import (
     Text,
 )
 
-_SEQ = BigInteger().with_variant(Integer(), "sqlite")
+from simulators.core.tables import SEQ, seq_column
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def build_tables() -> IntelligenceTables:
     audit = Table(
         "intelligence_audit",
         metadata,
-        Column("seq", _SEQ, primary_key=True, autoincrement=True),
+        seq_column(),
         Column("at", DateTime(timezone=True), nullable=False),
         Column("client_id", String(128), nullable=False),
         Column("token_id", String(64), nullable=False),
@@ -117,7 +116,7 @@ def build_tables() -> IntelligenceTables:
     event_audience = Table(
         "intelligence_event_audience",
         metadata,
-        Column("seq", _SEQ, primary_key=True, autoincrement=False),
+        Column("seq", SEQ, primary_key=True, autoincrement=False),
         Column("audience", String(16), nullable=False),
     )
     return IntelligenceTables(metadata, reports, subjects, versions, audit, event_audience)

@@ -1,82 +1,14 @@
 """Spelling variants and format slips used to inject realistic data-quality defects.
 
-The variant tables pair spellings that police systems really confuse when the same person is
-recorded twice (DOMAIN.md 8: duplicate nominals, false or varying identity details).
+The spelling-variant tables live in ``simulators.domain.names`` (shared with records search, so every
+variant injected here is one that search knows).
 """
 
 from __future__ import annotations
 
 from random import Random
 
-_FORENAME_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("Steven", "Stephen"),
-    ("Mohammed", "Muhammad", "Mohammad", "Mohamed"),
-    ("Jon", "John"),
-    ("Sean", "Shaun", "Shawn"),
-    ("Catherine", "Katherine", "Kathryn"),
-    ("Sara", "Sarah"),
-    ("Philip", "Phillip"),
-    ("Geoffrey", "Jeffrey"),
-    ("Alan", "Allan", "Allen"),
-    ("Ann", "Anne"),
-    ("Clare", "Claire"),
-    ("Rebecca", "Rebekah"),
-    ("Nicola", "Nichola"),
-    ("Lewis", "Louis"),
-    ("Elliot", "Elliott"),
-    ("Matthew", "Mathew"),
-    ("Graham", "Graeme"),
-    ("Stuart", "Stewart"),
-    ("Carl", "Karl"),
-    ("Neil", "Neal"),
-    ("Brian", "Bryan"),
-    ("Tracy", "Tracey"),
-    ("Hayley", "Haley"),
-    ("Leanne", "Lianne"),
-    ("Jane", "Jayne"),
-    ("Mark", "Marc"),
-    ("Zoe", "Zoë"),
-    ("Aisha", "Ayesha"),
-    ("Yusuf", "Yousef"),
-    ("Jack", "Jak"),
-    ("Gemma", "Jemma"),
-    ("Katie", "Katy"),
-    ("Jonathan", "Johnathan"),
-    ("Dominic", "Dominick"),
-)
-
-_SURNAME_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("Macdonald", "McDonald", "MacDonald"),
-    ("Thomson", "Thompson"),
-    ("Phillips", "Philips"),
-    ("Matthews", "Mathews"),
-    ("Reid", "Reed", "Read"),
-    ("Gray", "Grey"),
-    ("Clark", "Clarke"),
-    ("Brown", "Browne"),
-    ("Davies", "Davis"),
-    ("Hussain", "Hussein", "Husain"),
-    ("Ahmed", "Ahmad"),
-    ("Chowdhury", "Choudhury"),
-    ("Mohamed", "Mohammed"),
-    ("Stephens", "Stevens"),
-    ("Smith", "Smyth"),
-    ("Jones", "Jone"),
-    ("Lloyd", "Loyd"),
-    ("Kerr", "Carr"),
-)
-
-
-def _index(groups: tuple[tuple[str, ...], ...]) -> dict[str, tuple[str, ...]]:
-    out: dict[str, tuple[str, ...]] = {}
-    for group in groups:
-        for name in group:
-            out[name] = tuple(n for n in group if n != name)
-    return out
-
-
-FORENAME_VARIANTS = _index(_FORENAME_GROUPS)
-SURNAME_VARIANTS = _index(_SURNAME_GROUPS)
+from simulators.domain.names import FORENAME_VARIANTS, SURNAME_VARIANTS
 
 
 def surname_variant(surname: str, rng: Random) -> tuple[str, str]:

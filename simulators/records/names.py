@@ -18,6 +18,8 @@ import functools
 import unicodedata
 from collections.abc import Iterable
 
+from simulators.domain.names import FORENAME_GROUPS, SURNAME_GROUPS
+
 # Letters NFKD does not decompose into a base letter plus marks.
 _SPECIAL = str.maketrans(
     {
@@ -35,60 +37,22 @@ _SPECIAL = str.maketrans(
     }
 )
 
-#: Spelling variants that are the same name (first of each group is the representative).
-FORENAME_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("Steven", "Stephen", "Stevan"),
-    ("Mohammed", "Muhammad", "Mohammad", "Mohamed", "Muhammed", "Mohamad", "Mohamud"),
-    ("John", "Jon"),
-    ("Sean", "Shaun", "Shawn", "Shaune"),
-    ("Catherine", "Katherine", "Kathryn", "Catharine", "Katharine", "Kathrine"),
-    ("Sarah", "Sara"),
-    ("Philip", "Phillip"),
-    ("Geoffrey", "Jeffrey", "Jeffery"),
-    ("Alan", "Allan", "Allen"),
-    ("Ann", "Anne"),
-    ("Clare", "Claire"),
-    ("Rebecca", "Rebekah"),
-    ("Nicola", "Nichola"),
-    ("Lewis", "Louis"),
-    ("Elliot", "Elliott"),
-    ("Matthew", "Mathew"),
-    ("Graham", "Graeme"),
-    ("Stuart", "Stewart"),
-    ("Carl", "Karl"),
-    ("Neil", "Neal"),
-    ("Brian", "Bryan"),
-    ("Tracy", "Tracey"),
-    ("Hayley", "Haley", "Hailey"),
-    ("Leanne", "Lianne"),
-    ("Jane", "Jayne"),
-    ("Mark", "Marc"),
-    ("Aisha", "Ayesha"),
-    ("Yusuf", "Yousef", "Yusef", "Yousuf"),
-    ("Jack", "Jak"),
-    ("Gemma", "Jemma"),
-    ("Katie", "Katy"),
-    ("Jonathan", "Johnathan", "Jonathon"),
-    ("Dominic", "Dominick"),
+#: Further spellings search treats as the same name, on top of the shared table in
+#: ``simulators.domain.names`` (the first of each group is a name already in that table).
+_MORE_FORENAME_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("Steven", "Stevan"),
+    ("Mohammed", "Muhammed", "Mohamad", "Mohamud"),
+    ("Sean", "Shaune"),
+    ("Catherine", "Catharine", "Katharine", "Kathrine"),
+    ("Geoffrey", "Jeffery"),
+    ("Hayley", "Hailey"),
+    ("Yusuf", "Yusef", "Yousuf"),
+    ("Jonathan", "Jonathon"),
     ("Zoe", "Zoey"),
 )
-SURNAME_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("Macdonald", "McDonald", "MacDonald"),
-    ("Thompson", "Thomson"),
-    ("Phillips", "Philips"),
-    ("Matthews", "Mathews"),
-    ("Reid", "Reed", "Read"),
-    ("Gray", "Grey"),
-    ("Clarke", "Clark"),
-    ("Brown", "Browne"),
-    ("Davies", "Davis"),
-    ("Hussain", "Hussein", "Husain"),
-    ("Ahmed", "Ahmad"),
-    ("Chowdhury", "Choudhury", "Chaudhry"),
-    ("Mohammed", "Mohamed", "Muhammad"),
-    ("Stephens", "Stevens"),
-    ("Smith", "Smyth"),
-    ("Lloyd", "Loyd"),
+_MORE_SURNAME_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("Chowdhury", "Chaudhry"),
+    ("Mohammed", "Muhammad"),
 )
 
 
@@ -122,18 +86,8 @@ def _prefix(key: str) -> str:
     return "mac" + key[2:] if key.startswith("mc") and len(key) > 2 else key
 
 
-def _population_groups(attr: str) -> list[tuple[str, ...]]:
-    """Also honour the population generator's variant table, so every variant it injects is known."""
-    try:
-        from simulators.population import variants
-    except ImportError:  # pragma: no cover - the population package is part of this distribution
-        return []
-    table = getattr(variants, attr, {})
-    return [(name, *others) for name, others in table.items()]
-
-
-_FORENAMES = _table([*FORENAME_GROUPS, *_population_groups("FORENAME_VARIANTS")], prefix_rule=False)
-_SURNAMES = _table([*SURNAME_GROUPS, *_population_groups("SURNAME_VARIANTS")], prefix_rule=True)
+_FORENAMES = _table([*FORENAME_GROUPS, *_MORE_FORENAME_GROUPS], prefix_rule=False)
+_SURNAMES = _table([*SURNAME_GROUPS, *_MORE_SURNAME_GROUPS], prefix_rule=True)
 
 
 def forename_variant(name: str) -> str:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text
 
+from simulators.core.tables import versioned_columns
+
 _TS = DateTime(timezone=True)
 
 
@@ -46,9 +48,7 @@ def records_tables() -> RecordsTables:
         Column("warning_markers", JSON, nullable=False),
         Column("merged_ids", JSON, nullable=False),
         Column("merged_into", String(36), index=True),
-        Column("version", Integer, nullable=False),
-        Column("created_at", _TS, nullable=False),
-        Column("updated_at", _TS, nullable=False),
+        *versioned_columns(),
     )
     name_keys = Table(
         "records_name_keys",
@@ -92,9 +92,7 @@ def records_tables() -> RecordsTables:
         Column("status", String(24), nullable=False, index=True),
         Column("outcome_code", String(8)),
         Column("outcome_title", String(200)),
-        Column("version", Integer, nullable=False),
-        Column("created_at", _TS, nullable=False),
-        Column("updated_at", _TS, nullable=False),
+        *versioned_columns(),
     )
     objects = Table(
         "records_objects",

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pact import match
 from pact.interaction import HttpInteraction
 
 from simulators.clients.national_index import FEED_LIMIT
+from tests.consumers.interactions import bad_request, no_token, refused
 from tests.consumers.support import (
     CURSOR,
     NOMINAL_ID,
+    Case,
     accepts_json,
     authorised,
     from_state,
     json_response,
-    problem_response,
     regex,
     timestamp,
     uuid,
@@ -48,11 +50,32 @@ def define_feed_after(i: HttpInteraction, system: str, one_event: dict[str, Any]
     json_response(i, 200, {"items": match.each_like(one_event), "next_cursor": regex(CURSOR, CURSOR_RE)})
 
 
-def define_feed_bad_cursor(i: HttpInteraction) -> None:
-    authorised(accepts_json(feed_request(i, "cursor:42")))
-    problem_response(i, 400)
+define_feed_bad_cursor = bad_request("/events", after="cursor:42", limit=str(FEED_LIMIT))
 
 
-def define_feed_no_token(i: HttpInteraction) -> None:
-    accepts_json(feed_request(i))
-    problem_response(i, 401)
+define_feed_no_token = no_token("/events", limit=str(FEED_LIMIT))
+
+
+def feed_refusal_cases(system: str, client: Callable[..., Any]) -> list[Case]:
+    """The change-feed refusals every reader of `system`'s feed relies on: 400 and 401."""
+
+    def drive_bad_cursor(url: str) -> None:
+        refused(400, lambda: client(url).events(after="cursor:42", limit=FEED_LIMIT))
+
+    def drive_no_token(url: str) -> None:
+        refused(401, lambda: client(url, token=False).events(limit=FEED_LIMIT))
+
+    return [
+        Case(
+            "feed-bad-cursor",
+            f"a request for the change feed with a cursor {system} never issued",
+            define_feed_bad_cursor,
+            drive_bad_cursor,
+        ),
+        Case(
+            "feed-no-token",
+            "a request for the change feed without an access token",
+            define_feed_no_token,
+            drive_no_token,
+        ),
+    ]

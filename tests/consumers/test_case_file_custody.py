@@ -4,19 +4,23 @@ scope custody:read)."""
 
 from __future__ import annotations
 
-import pytest
 from pact import match
 from pact.interaction import HttpInteraction
 
-from simulators.clients.base import UpstreamError
-from tests.consumers.conftest import PactRecorder
+from tests.consumers.interactions import (
+    bad_request,
+    no_token,
+    not_found,
+    pact_tests,
+    refused,
+    request_from_state,
+)
 from tests.consumers.support import (
     CJS_CODE_RE,
     CUSTODY_ID,
     CUSTODY_NUMBER_RE,
     NOMINAL_ID,
     UNKNOWN_CUSTODY_ID,
-    UUID_RE,
     Case,
     Pair,
     accepts_json,
@@ -24,8 +28,6 @@ from tests.consumers.support import (
     custody_client,
     from_state,
     json_response,
-    path_from_state,
-    problem_response,
     regex,
     timestamp,
 )
@@ -62,18 +64,7 @@ def charged_record() -> dict:
 
 def define_record(i: HttpInteraction) -> None:
     i.given("a custody record with a charge outcome exists", dict(SIOBHAN))
-    authorised(
-        accepts_json(
-            i.with_request(
-                "GET",
-                path_from_state(
-                    f"/custody-records/{CUSTODY_ID}",
-                    "/custody-records/${custody_id}",
-                    rf"^/custody-records/{UUID_RE[1:-1]}$",
-                ),
-            )
-        )
-    )
+    request_from_state(i, "custody-records", CUSTODY_ID, "custody_id")
     json_response(i, 200, charged_record())
 
 
@@ -99,36 +90,25 @@ def drive_history(url: str) -> None:
     assert records[0]["outcome"]["type"] == "charged"
 
 
-def define_unknown(i: HttpInteraction) -> None:
-    i.given(f"no custody record with id {UNKNOWN_CUSTODY_ID} exists", {"custody_id": UNKNOWN_CUSTODY_ID})
-    authorised(accepts_json(i.with_request("GET", f"/custody-records/{UNKNOWN_CUSTODY_ID}")))
-    problem_response(i, 404)
+define_unknown = not_found("custody record", "custody-records", "custody_id", UNKNOWN_CUSTODY_ID)
 
 
 def drive_unknown(url: str) -> None:
     assert custody_client(url).get_custody_record(UNKNOWN_CUSTODY_ID) is None
 
 
-def define_number_not_id(i: HttpInteraction) -> None:
-    authorised(accepts_json(i.with_request("GET", "/custody-records/LS-2025-000123")))
-    problem_response(i, 400)
+define_number_not_id = bad_request("/custody-records/LS-2025-000123")
 
 
 def drive_number_not_id(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        custody_client(url).get_custody_record("LS-2025-000123")
-    assert err.value.status == 400
+    refused(400, lambda: custody_client(url).get_custody_record("LS-2025-000123"))
 
 
-def define_no_token(i: HttpInteraction) -> None:
-    accepts_json(i.with_request("GET", f"/custody-records/{UNKNOWN_CUSTODY_ID}"))
-    problem_response(i, 401)
+define_no_token = no_token(f"/custody-records/{UNKNOWN_CUSTODY_ID}")
 
 
 def drive_no_token(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        custody_client(url, token=False).get_custody_record(UNKNOWN_CUSTODY_ID)
-    assert err.value.status == 401
+    refused(401, lambda: custody_client(url, token=False).get_custody_record(UNKNOWN_CUSTODY_ID))
 
 
 CASES = [
@@ -158,11 +138,4 @@ CASES = [
     ),
 ]
 
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
-    pact_recorder.check(PAIR, case)
-
-
-def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
-    pact_recorder.complete(PAIR, CASES)
+test_interaction, test_pact_file_is_complete = pact_tests(PAIR, CASES)

@@ -4,12 +4,17 @@ records:read)."""
 
 from __future__ import annotations
 
-import pytest
 from pact import match
 from pact.interaction import HttpInteraction
 
-from simulators.clients.base import UpstreamError
-from tests.consumers.conftest import PactRecorder
+from tests.consumers.interactions import (
+    bad_request,
+    no_token,
+    not_found,
+    pact_tests,
+    refused,
+    request_from_state,
+)
 from tests.consumers.support import (
     CJS_CODE_RE,
     CUSTODY_ID,
@@ -20,15 +25,10 @@ from tests.consumers.support import (
     PARTIAL_DATE_RE,
     PNC_RE,
     UNKNOWN_OCCURRENCE_ID,
-    UUID_RE,
     Case,
     Pair,
-    accepts_json,
-    authorised,
     from_state,
     json_response,
-    path_from_state,
-    problem_response,
     records_client,
     regex,
     timestamp,
@@ -47,18 +47,7 @@ SIOBHAN = {
 
 def define_occurrence(i: HttpInteraction) -> None:
     i.given("a crime occurrence with a charged suspect exists", {**SIOBHAN, "classification": "8N"})
-    authorised(
-        accepts_json(
-            i.with_request(
-                "GET",
-                path_from_state(
-                    f"/occurrences/{OCCURRENCE_ID}",
-                    "/occurrences/${occurrence_id}",
-                    rf"^/occurrences/{UUID_RE[1:-1]}$",
-                ),
-            )
-        )
-    )
+    request_from_state(i, "occurrences", OCCURRENCE_ID, "occurrence_id")
     json_response(
         i,
         200,
@@ -103,16 +92,7 @@ def drive_occurrence(url: str) -> None:
 
 def define_suspect(i: HttpInteraction) -> None:
     i.given(f"a nominal with PNC ID {PNC} exists", dict(SIOBHAN))
-    authorised(
-        accepts_json(
-            i.with_request(
-                "GET",
-                path_from_state(
-                    f"/nominals/{NOMINAL_ID}", "/nominals/${nominal_id}", rf"^/nominals/{UUID_RE[1:-1]}$"
-                ),
-            )
-        )
-    )
+    request_from_state(i, "nominals", NOMINAL_ID, "nominal_id")
     json_response(
         i,
         200,
@@ -136,36 +116,25 @@ def drive_suspect(url: str) -> None:
     assert nominal is not None and nominal["address"]["postcode"] == "LS1 1AA"
 
 
-def define_unknown(i: HttpInteraction) -> None:
-    i.given(f"no occurrence with id {UNKNOWN_OCCURRENCE_ID} exists", {"occurrence_id": UNKNOWN_OCCURRENCE_ID})
-    authorised(accepts_json(i.with_request("GET", f"/occurrences/{UNKNOWN_OCCURRENCE_ID}")))
-    problem_response(i, 404)
+define_unknown = not_found("occurrence", "occurrences", "occurrence_id", UNKNOWN_OCCURRENCE_ID)
 
 
 def drive_unknown(url: str) -> None:
     assert records_client(url).get_occurrence(UNKNOWN_OCCURRENCE_ID) is None
 
 
-def define_reference_not_id(i: HttpInteraction) -> None:
-    authorised(accepts_json(i.with_request("GET", "/occurrences/OCC-2025-000123")))
-    problem_response(i, 400)
+define_reference_not_id = bad_request("/occurrences/OCC-2025-000123")
 
 
 def drive_reference_not_id(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        records_client(url).get_occurrence("OCC-2025-000123")
-    assert err.value.status == 400
+    refused(400, lambda: records_client(url).get_occurrence("OCC-2025-000123"))
 
 
-def define_no_token(i: HttpInteraction) -> None:
-    accepts_json(i.with_request("GET", f"/occurrences/{UNKNOWN_OCCURRENCE_ID}"))
-    problem_response(i, 401)
+define_no_token = no_token(f"/occurrences/{UNKNOWN_OCCURRENCE_ID}")
 
 
 def drive_no_token(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        records_client(url, token=False).get_occurrence(UNKNOWN_OCCURRENCE_ID)
-    assert err.value.status == 401
+    refused(401, lambda: records_client(url, token=False).get_occurrence(UNKNOWN_OCCURRENCE_ID))
 
 
 CASES = [
@@ -188,11 +157,4 @@ CASES = [
     Case("no-token", "a request for an occurrence without an access token", define_no_token, drive_no_token),
 ]
 
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
-    pact_recorder.check(PAIR, case)
-
-
-def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
-    pact_recorder.complete(PAIR, CASES)
+test_interaction, test_pact_file_is_complete = pact_tests(PAIR, CASES)

@@ -3,12 +3,17 @@ deliver the custody outcome (simulators/custody/identify.py, outbox.py, through 
 
 from __future__ import annotations
 
-import pytest
 from pact import match
 from pact.interaction import HttpInteraction
 
-from simulators.clients.base import UpstreamError
-from tests.consumers.conftest import PactRecorder
+from tests.consumers.interactions import (
+    bad_request,
+    no_token,
+    not_found,
+    pact_tests,
+    refused,
+    request_from_state,
+)
 from tests.consumers.support import (
     CJS_CODE_RE,
     CUSTODY_ID,
@@ -21,14 +26,12 @@ from tests.consumers.support import (
     TIMESTAMP_RE,
     UNKNOWN_NOMINAL_ID,
     UNKNOWN_OCCURRENCE_ID,
-    UUID_RE,
     Case,
     Pair,
     accepts_json,
     authorised,
     from_state,
     json_response,
-    path_from_state,
     problem_response,
     records_client,
     regex,
@@ -38,8 +41,6 @@ from tests.consumers.support import (
 PAIR = Pair("custody", "records")
 PNC = "2019/0012345G"
 SIOBHAN = {"surname": "O'Brien", "forenames": ["Siobhán"], "date_of_birth": "1990-07-14", "sex": "female"}
-NOMINAL_PATH = rf"^/nominals/{UUID_RE[1:-1]}$"
-OCCURRENCE_PATH = rf"^/occurrences/{UUID_RE[1:-1]}$"
 
 
 def nominal_body(nominal_id: object = None) -> dict:
@@ -66,13 +67,7 @@ def search_result(with_pnc: bool) -> dict:
 
 def define_get_nominal(i: HttpInteraction) -> None:
     i.given(f"a nominal with PNC ID {PNC} exists", {"pnc_id": PNC, **SIOBHAN})
-    authorised(
-        accepts_json(
-            i.with_request(
-                "GET", path_from_state(f"/nominals/{NOMINAL_ID}", "/nominals/${nominal_id}", NOMINAL_PATH)
-            )
-        )
-    )
+    request_from_state(i, "nominals", NOMINAL_ID, "nominal_id")
     json_response(i, 200, nominal_body())
 
 
@@ -81,10 +76,7 @@ def drive_get_nominal(url: str) -> None:
     assert nominal is not None and nominal["nominal_id"] == NOMINAL_ID and nominal["forenames"] == ["Siobhán"]
 
 
-def define_get_unknown_nominal(i: HttpInteraction) -> None:
-    i.given(f"no nominal with id {UNKNOWN_NOMINAL_ID} exists", {"nominal_id": UNKNOWN_NOMINAL_ID})
-    authorised(accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}")))
-    problem_response(i, 404)
+define_get_unknown_nominal = not_found("nominal", "nominals", "nominal_id", UNKNOWN_NOMINAL_ID)
 
 
 def drive_get_unknown_nominal(url: str) -> None:
@@ -93,14 +85,12 @@ def drive_get_unknown_nominal(url: str) -> None:
 
 def define_get_nominal_without_token(i: HttpInteraction) -> None:
     i.given(f"no nominal with id {UNKNOWN_NOMINAL_ID} exists", {"nominal_id": UNKNOWN_NOMINAL_ID})
-    accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}"))
-    problem_response(i, 401)
+    no_token(f"/nominals/{UNKNOWN_NOMINAL_ID}")(i)
 
 
 def drive_get_nominal_without_token(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        records_client(url, token=False).get_nominal(UNKNOWN_NOMINAL_ID)
-    assert err.value.status == 401 and err.value.problem["status"] == 401
+    error = refused(401, lambda: records_client(url, token=False).get_nominal(UNKNOWN_NOMINAL_ID))
+    assert error.problem["status"] == 401
 
 
 # --- search ---------------------------------------------------------------------------------------
@@ -144,21 +134,11 @@ def drive_search_by_name(url: str) -> None:
     assert hits[0]["surname"] == "O'Brien" and hits[0]["match"]["score"] == 1.0
 
 
-def define_search_bad_pnc(i: HttpInteraction) -> None:
-    authorised(
-        accepts_json(
-            i.with_request("GET", "/nominals")
-            .with_query_parameter("pnc_id", "2019/0012345X")
-            .with_query_parameter("limit", "20")
-        )
-    )
-    problem_response(i, 400)
+define_search_bad_pnc = bad_request("/nominals", pnc_id="2019/0012345X", limit="20")
 
 
 def drive_search_bad_pnc(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        records_client(url).search_nominals(pnc_id="2019/0012345X", limit=20)
-    assert err.value.status == 400
+    refused(400, lambda: records_client(url).search_nominals(pnc_id="2019/0012345X", limit=20))
 
 
 # --- create nominal -------------------------------------------------------------------------------
@@ -202,11 +182,12 @@ def define_create_invalid_nominal(i: HttpInteraction) -> None:
 
 
 def drive_create_invalid_nominal(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        records_client(url).create_nominal(
+    refused(
+        400,
+        lambda: records_client(url).create_nominal(
             {"forenames": ["Zoë"], "date_of_birth": "1994-11-02", "sex": "female"}
-        )
-    assert err.value.status == 400
+        ),
+    )
 
 
 def define_create_duplicate_pnc(i: HttpInteraction) -> None:
@@ -219,9 +200,8 @@ def define_create_duplicate_pnc(i: HttpInteraction) -> None:
 
 
 def drive_create_duplicate_pnc(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        records_client(url).create_nominal({**SIOBHAN, "pnc_id": PNC})
-    assert err.value.status == 409 and err.value.problem["detail"]
+    error = refused(409, lambda: records_client(url).create_nominal({**SIOBHAN, "pnc_id": PNC}))
+    assert error.problem["detail"]
 
 
 # --- occurrences ----------------------------------------------------------------------------------
@@ -229,16 +209,7 @@ def drive_create_duplicate_pnc(url: str) -> None:
 
 def define_get_occurrence(i: HttpInteraction) -> None:
     i.given("a crime occurrence exists", {"classification": "8N"})
-    authorised(
-        accepts_json(
-            i.with_request(
-                "GET",
-                path_from_state(
-                    f"/occurrences/{OCCURRENCE_ID}", "/occurrences/${occurrence_id}", OCCURRENCE_PATH
-                ),
-            )
-        )
-    )
+    request_from_state(i, "occurrences", OCCURRENCE_ID, "occurrence_id")
     json_response(
         i,
         200,
@@ -254,10 +225,7 @@ def drive_get_occurrence(url: str) -> None:
     assert occurrence is not None and occurrence["type"] == "crime"
 
 
-def define_get_unknown_occurrence(i: HttpInteraction) -> None:
-    i.given(f"no occurrence with id {UNKNOWN_OCCURRENCE_ID} exists", {"occurrence_id": UNKNOWN_OCCURRENCE_ID})
-    authorised(accepts_json(i.with_request("GET", f"/occurrences/{UNKNOWN_OCCURRENCE_ID}")))
-    problem_response(i, 404)
+define_get_unknown_occurrence = not_found("occurrence", "occurrences", "occurrence_id", UNKNOWN_OCCURRENCE_ID)
 
 
 def drive_get_unknown_occurrence(url: str) -> None:
@@ -266,18 +234,7 @@ def drive_get_unknown_occurrence(url: str) -> None:
 
 def define_link_suspect(i: HttpInteraction) -> None:
     i.given("a crime occurrence and a nominal exist", dict(SIOBHAN))
-    authorised(
-        accepts_json(
-            i.with_request(
-                "POST",
-                path_from_state(
-                    f"/occurrences/{OCCURRENCE_ID}/links",
-                    "/occurrences/${occurrence_id}/links",
-                    rf"^/occurrences/{UUID_RE[1:-1]}/links$",
-                ),
-            )
-        )
-    ).with_body(
+    request_from_state(i, "occurrences", OCCURRENCE_ID, "occurrence_id", "/links", method="POST").with_body(
         {"nominal_id": from_state(NOMINAL_ID, "nominal_id"), "role": "suspect"},
         content_type="application/json",
     )
@@ -320,17 +277,8 @@ def define_record_outcome(i: HttpInteraction) -> None:
             "decided_at": from_state("2025-03-05T14:00:00+00:00", "decided_at", TIMESTAMP_RE),
         },
     }
-    authorised(
-        accepts_json(
-            i.with_request(
-                "POST",
-                path_from_state(
-                    f"/occurrences/{OCCURRENCE_ID}/custody-outcomes",
-                    "/occurrences/${occurrence_id}/custody-outcomes",
-                    rf"^/occurrences/{UUID_RE[1:-1]}/custody-outcomes$",
-                ),
-            )
-        )
+    request_from_state(
+        i, "occurrences", OCCURRENCE_ID, "occurrence_id", "/custody-outcomes", method="POST"
     ).with_body(body, content_type="application/json")
     json_response(
         i,
@@ -361,9 +309,8 @@ def define_record_outcome_unknown_occurrence(i: HttpInteraction) -> None:
 
 
 def drive_record_outcome_unknown_occurrence(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        records_client(url).record_custody_outcome(UNKNOWN_OCCURRENCE_ID, OUTCOME)
-    assert err.value.status == 404 and not err.value.unavailable
+    error = refused(404, lambda: records_client(url).record_custody_outcome(UNKNOWN_OCCURRENCE_ID, OUTCOME))
+    assert not error.unavailable
 
 
 CASES = [
@@ -443,11 +390,4 @@ CASES = [
     ),
 ]
 
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
-    pact_recorder.check(PAIR, case)
-
-
-def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
-    pact_recorder.complete(PAIR, CASES)
+test_interaction, test_pact_file_is_complete = pact_tests(PAIR, CASES)

@@ -4,42 +4,35 @@ RecordsClient, scope records:read)."""
 
 from __future__ import annotations
 
-import pytest
 from pact import match
 from pact.interaction import HttpInteraction
 
-from simulators.clients.base import UpstreamError
-from tests.consumers.conftest import PactRecorder
+from tests.consumers.interactions import (
+    bad_request,
+    no_token,
+    not_found,
+    pact_tests,
+    refused,
+    request_from_state,
+)
 from tests.consumers.support import (
     NOMINAL_ID,
     SURVIVOR_ID,
     UNKNOWN_NOMINAL_ID,
-    UUID_RE,
     Case,
     Pair,
-    accepts_json,
-    authorised,
     from_state,
     json_response,
-    path_from_state,
-    problem_response,
     records_client,
 )
 
 PAIR = Pair("intelligence", "records")
 ZOE = {"surname": "Ní Bhriain", "forenames": ["Zoë"], "date_of_birth": "1994-11-02", "sex": "female"}
-NOMINAL_PATH = rf"^/nominals/{UUID_RE[1:-1]}$"
 
 
 def define_subject(i: HttpInteraction) -> None:
     i.given("a nominal exists", dict(ZOE))
-    authorised(
-        accepts_json(
-            i.with_request(
-                "GET", path_from_state(f"/nominals/{NOMINAL_ID}", "/nominals/${nominal_id}", NOMINAL_PATH)
-            )
-        )
-    )
+    request_from_state(i, "nominals", NOMINAL_ID, "nominal_id")
     json_response(
         i, 200, {"nominal_id": from_state(NOMINAL_ID, "nominal_id"), "surname": match.str("Ní Bhriain")}
     )
@@ -52,13 +45,7 @@ def drive_subject(url: str) -> None:
 
 def define_merged_subject(i: HttpInteraction) -> None:
     i.given("a nominal has been merged into another", dict(ZOE))
-    authorised(
-        accepts_json(
-            i.with_request(
-                "GET", path_from_state(f"/nominals/{NOMINAL_ID}", "/nominals/${duplicate_id}", NOMINAL_PATH)
-            )
-        )
-    )
+    request_from_state(i, "nominals", NOMINAL_ID, "duplicate_id")
     json_response(
         i,
         200,
@@ -74,36 +61,25 @@ def drive_merged_subject(url: str) -> None:
     assert nominal is not None and nominal["nominal_id"] == SURVIVOR_ID  # the report names the survivor
 
 
-def define_unknown_subject(i: HttpInteraction) -> None:
-    i.given(f"no nominal with id {UNKNOWN_NOMINAL_ID} exists", {"nominal_id": UNKNOWN_NOMINAL_ID})
-    authorised(accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}")))
-    problem_response(i, 404)
+define_unknown_subject = not_found("nominal", "nominals", "nominal_id", UNKNOWN_NOMINAL_ID)
 
 
 def drive_unknown_subject(url: str) -> None:
     assert records_client(url).get_nominal(UNKNOWN_NOMINAL_ID) is None
 
 
-def define_malformed_id(i: HttpInteraction) -> None:
-    authorised(accepts_json(i.with_request("GET", "/nominals/not-a-nominal-id")))
-    problem_response(i, 400)
+define_malformed_id = bad_request("/nominals/not-a-nominal-id")
 
 
 def drive_malformed_id(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        records_client(url).get_nominal("not-a-nominal-id")
-    assert err.value.status == 400
+    refused(400, lambda: records_client(url).get_nominal("not-a-nominal-id"))
 
 
-def define_no_token(i: HttpInteraction) -> None:
-    accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}"))
-    problem_response(i, 401)
+define_no_token = no_token(f"/nominals/{UNKNOWN_NOMINAL_ID}")
 
 
 def drive_no_token(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        records_client(url, token=False).get_nominal(UNKNOWN_NOMINAL_ID)
-    assert err.value.status == 401
+    refused(401, lambda: records_client(url, token=False).get_nominal(UNKNOWN_NOMINAL_ID))
 
 
 CASES = [
@@ -134,11 +110,4 @@ CASES = [
     ),
 ]
 
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
-    pact_recorder.check(PAIR, case)
-
-
-def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
-    pact_recorder.complete(PAIR, CASES)
+test_interaction, test_pact_file_is_complete = pact_tests(PAIR, CASES)

@@ -3,29 +3,22 @@
 
 from __future__ import annotations
 
-import pytest
 from pact.interaction import HttpInteraction
 
-from simulators.clients.base import UpstreamError
 from simulators.clients.national_index import FEED_LIMIT
-from tests.consumers.conftest import PactRecorder
-from tests.consumers.feeds import define_feed_after, define_feed_bad_cursor, define_feed_no_token, event
+from tests.consumers.feeds import define_feed_after, event, feed_refusal_cases
+from tests.consumers.interactions import not_found, pact_tests, request_from_state
 from tests.consumers.support import (
     CURSOR,
     CUSTODY_ID,
     CUSTODY_NUMBER_RE,
     NOMINAL_ID,
     UNKNOWN_CUSTODY_ID,
-    UUID_RE,
     Case,
     Pair,
-    accepts_json,
-    authorised,
     custody_client,
     from_state,
     json_response,
-    path_from_state,
-    problem_response,
     regex,
     timestamp,
     uuid,
@@ -46,18 +39,7 @@ def drive_feed(url: str) -> None:
 
 def define_record(i: HttpInteraction) -> None:
     i.given("a detainee has been booked into custody", dict(SIOBHAN))
-    authorised(
-        accepts_json(
-            i.with_request(
-                "GET",
-                path_from_state(
-                    f"/custody-records/{CUSTODY_ID}",
-                    "/custody-records/${custody_id}",
-                    rf"^/custody-records/{UUID_RE[1:-1]}$",
-                ),
-            )
-        )
-    )
+    request_from_state(i, "custody-records", CUSTODY_ID, "custody_id")
     json_response(
         i,
         200,
@@ -77,26 +59,11 @@ def drive_record(url: str) -> None:
     assert record is not None and record["station"]["code"] == "LS"
 
 
-def define_unknown(i: HttpInteraction) -> None:
-    i.given(f"no custody record with id {UNKNOWN_CUSTODY_ID} exists", {"custody_id": UNKNOWN_CUSTODY_ID})
-    authorised(accepts_json(i.with_request("GET", f"/custody-records/{UNKNOWN_CUSTODY_ID}")))
-    problem_response(i, 404)
+define_unknown = not_found("custody record", "custody-records", "custody_id", UNKNOWN_CUSTODY_ID)
 
 
 def drive_unknown(url: str) -> None:
     assert custody_client(url).get_custody_record(UNKNOWN_CUSTODY_ID) is None
-
-
-def drive_bad_cursor(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        custody_client(url).events(after="cursor:42", limit=FEED_LIMIT)
-    assert err.value.status == 400
-
-
-def drive_no_token(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        custody_client(url, token=False).events(limit=FEED_LIMIT)
-    assert err.value.status == 401
 
 
 CASES = [
@@ -108,25 +75,7 @@ CASES = [
         define_unknown,
         drive_unknown,
     ),
-    Case(
-        "feed-bad-cursor",
-        "a request for the change feed with a cursor custody never issued",
-        define_feed_bad_cursor,
-        drive_bad_cursor,
-    ),
-    Case(
-        "feed-no-token",
-        "a request for the change feed without an access token",
-        define_feed_no_token,
-        drive_no_token,
-    ),
+    *feed_refusal_cases("custody", custody_client),
 ]
 
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
-    pact_recorder.check(PAIR, case)
-
-
-def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
-    pact_recorder.complete(PAIR, CASES)
+test_interaction, test_pact_file_is_complete = pact_tests(PAIR, CASES)

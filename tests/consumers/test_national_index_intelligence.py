@@ -4,46 +4,33 @@ marked above what the index may read must not exist for it (404), exactly like a
 
 from __future__ import annotations
 
-import pytest
 from pact import match
 from pact.interaction import HttpInteraction
 
-from simulators.clients.base import UpstreamError
 from simulators.clients.national_index import FEED_LIMIT
-from tests.consumers.conftest import PactRecorder
-from tests.consumers.feeds import define_feed_after, define_feed_bad_cursor, define_feed_no_token, event
+from tests.consumers.feeds import define_feed_after, event, feed_refusal_cases
+from tests.consumers.interactions import not_found, pact_tests, request_from_state
 from tests.consumers.support import (
     CURSOR,
     INTELLIGENCE_REFERENCE_RE,
     NOMINAL_ID,
     REPORT_ID,
     UNKNOWN_REPORT_ID,
-    UUID_RE,
     Case,
     Pair,
-    accepts_json,
-    authorised,
     from_state,
     intelligence_client,
     json_response,
-    path_from_state,
     problem_response,
     regex,
     uuid,
 )
 
 PAIR = Pair("national-index", "intelligence")
-REPORT_PATH = rf"^/reports/{UUID_RE[1:-1]}$"
 
 
 def report_request(i: HttpInteraction) -> HttpInteraction:
-    return authorised(
-        accepts_json(
-            i.with_request(
-                "GET", path_from_state(f"/reports/{REPORT_ID}", "/reports/${report_id}", REPORT_PATH)
-            )
-        )
-    )
+    return request_from_state(i, "reports", REPORT_ID, "report_id")
 
 
 def define_feed(i: HttpInteraction) -> None:
@@ -94,26 +81,11 @@ def drive_secret_report(url: str) -> None:
     assert intelligence_client(url).get_report(REPORT_ID) is None
 
 
-def define_unknown(i: HttpInteraction) -> None:
-    i.given(f"no intelligence report with id {UNKNOWN_REPORT_ID} exists", {"report_id": UNKNOWN_REPORT_ID})
-    authorised(accepts_json(i.with_request("GET", f"/reports/{UNKNOWN_REPORT_ID}")))
-    problem_response(i, 404)
+define_unknown = not_found("intelligence report", "reports", "report_id", UNKNOWN_REPORT_ID)
 
 
 def drive_unknown(url: str) -> None:
     assert intelligence_client(url).get_report(UNKNOWN_REPORT_ID) is None
-
-
-def drive_bad_cursor(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        intelligence_client(url).events(after="cursor:42", limit=FEED_LIMIT)
-    assert err.value.status == 400
-
-
-def drive_no_token(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        intelligence_client(url, token=False).events(limit=FEED_LIMIT)
-    assert err.value.status == 401
 
 
 CASES = [
@@ -131,25 +103,7 @@ CASES = [
         drive_secret_report,
     ),
     Case("unknown-report", "a request for a report that does not exist", define_unknown, drive_unknown),
-    Case(
-        "feed-bad-cursor",
-        "a request for the change feed with a cursor intelligence never issued",
-        define_feed_bad_cursor,
-        drive_bad_cursor,
-    ),
-    Case(
-        "feed-no-token",
-        "a request for the change feed without an access token",
-        define_feed_no_token,
-        drive_no_token,
-    ),
+    *feed_refusal_cases("intelligence", intelligence_client),
 ]
 
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
-    pact_recorder.check(PAIR, case)
-
-
-def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
-    pact_recorder.complete(PAIR, CASES)
+test_interaction, test_pact_file_is_complete = pact_tests(PAIR, CASES)

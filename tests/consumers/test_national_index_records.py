@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import pytest
 from pact import match
 from pact.interaction import HttpInteraction
 
-from simulators.clients.base import UpstreamError
 from simulators.clients.national_index import FEED_LIMIT
-from tests.consumers.conftest import PactRecorder
-from tests.consumers.feeds import define_feed_after, define_feed_bad_cursor, define_feed_no_token, event
+from tests.consumers.feeds import define_feed_after, event, feed_refusal_cases
+from tests.consumers.interactions import not_found, pact_tests, request_from_state
 from tests.consumers.support import (
     CURSOR,
     NOMINAL_ID,
@@ -18,15 +16,10 @@ from tests.consumers.support import (
     PNC_RE,
     SURVIVOR_ID,
     UNKNOWN_NOMINAL_ID,
-    UUID_RE,
     Case,
     Pair,
-    accepts_json,
-    authorised,
     from_state,
     json_response,
-    path_from_state,
-    problem_response,
     records_client,
     regex,
 )
@@ -34,7 +27,6 @@ from tests.consumers.support import (
 PAIR = Pair("national-index", "records")
 PNC = "2021/4815162Q"
 ZOE = {"surname": "Ní Bhriain", "forenames": ["Zoë", "Áine"], "date_of_birth": "1994-11-02", "sex": "female"}
-NOMINAL_PATH = rf"^/nominals/{UUID_RE[1:-1]}$"
 
 
 def define_feed(i: HttpInteraction) -> None:
@@ -48,13 +40,7 @@ def drive_feed(url: str) -> None:
 
 def define_nominal(i: HttpInteraction) -> None:
     i.given(f"a nominal with PNC ID {PNC} exists", {"pnc_id": PNC, **ZOE})
-    authorised(
-        accepts_json(
-            i.with_request(
-                "GET", path_from_state(f"/nominals/{NOMINAL_ID}", "/nominals/${nominal_id}", NOMINAL_PATH)
-            )
-        )
-    )
+    request_from_state(i, "nominals", NOMINAL_ID, "nominal_id")
     json_response(
         i,
         200,
@@ -75,13 +61,7 @@ def drive_nominal(url: str) -> None:
 
 def define_merged(i: HttpInteraction) -> None:
     i.given("a nominal has been merged into another", dict(ZOE))
-    authorised(
-        accepts_json(
-            i.with_request(
-                "GET", path_from_state(f"/nominals/{NOMINAL_ID}", "/nominals/${duplicate_id}", NOMINAL_PATH)
-            )
-        )
-    )
+    request_from_state(i, "nominals", NOMINAL_ID, "duplicate_id")
     json_response(
         i, 200, {"nominal_id": from_state(SURVIVOR_ID, "survivor_id"), "surname": match.str("Ní Bhriain")}
     )
@@ -92,26 +72,11 @@ def drive_merged(url: str) -> None:
     assert nominal is not None and nominal["nominal_id"] == SURVIVOR_ID  # the index re-keys to the survivor
 
 
-def define_unknown(i: HttpInteraction) -> None:
-    i.given(f"no nominal with id {UNKNOWN_NOMINAL_ID} exists", {"nominal_id": UNKNOWN_NOMINAL_ID})
-    authorised(accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}")))
-    problem_response(i, 404)
+define_unknown = not_found("nominal", "nominals", "nominal_id", UNKNOWN_NOMINAL_ID)
 
 
 def drive_unknown(url: str) -> None:
     assert records_client(url).get_nominal(UNKNOWN_NOMINAL_ID) is None
-
-
-def drive_bad_cursor(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        records_client(url).events(after="cursor:42", limit=FEED_LIMIT)
-    assert err.value.status == 400
-
-
-def drive_no_token(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        records_client(url, token=False).events(limit=FEED_LIMIT)
-    assert err.value.status == 401
 
 
 CASES = [
@@ -124,25 +89,7 @@ CASES = [
         drive_merged,
     ),
     Case("unknown-nominal", "a request for a nominal that no longer exists", define_unknown, drive_unknown),
-    Case(
-        "feed-bad-cursor",
-        "a request for the change feed with a cursor records never issued",
-        define_feed_bad_cursor,
-        drive_bad_cursor,
-    ),
-    Case(
-        "feed-no-token",
-        "a request for the change feed without an access token",
-        define_feed_no_token,
-        drive_no_token,
-    ),
+    *feed_refusal_cases("records", records_client),
 ]
 
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
-    pact_recorder.check(PAIR, case)
-
-
-def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
-    pact_recorder.complete(PAIR, CASES)
+test_interaction, test_pact_file_is_complete = pact_tests(PAIR, CASES)

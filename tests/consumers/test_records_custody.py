@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from pact import match
 from pact.interaction import HttpInteraction
 
-from simulators.clients.base import UpstreamError
-from tests.consumers.conftest import PactRecorder
+from tests.consumers.interactions import bad_request, no_token, pact_tests, refused
 from tests.consumers.support import (
     CUSTODY_ID,
     CUSTODY_NUMBER_RE,
@@ -25,7 +23,6 @@ from tests.consumers.support import (
     custody_client,
     from_state,
     json_response,
-    problem_response,
     regex,
     timestamp,
     uuid,
@@ -80,30 +77,18 @@ def drive_no_history(url: str) -> None:
     assert custody_client(url).custody_history(UNKNOWN_NOMINAL_ID) == []
 
 
-def define_malformed_id(i: HttpInteraction) -> None:
-    history_request(i, "2019/0012345G")
-    problem_response(i, 400)
+define_malformed_id = bad_request("/custody-records", nominal_id="2019/0012345G", limit="200")
 
 
 def drive_malformed_id(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        custody_client(url).custody_history("2019/0012345G")
-    assert err.value.status == 400
+    refused(400, lambda: custody_client(url).custody_history("2019/0012345G"))
 
 
-def define_no_token(i: HttpInteraction) -> None:
-    accepts_json(
-        i.with_request("GET", "/custody-records")
-        .with_query_parameter("nominal_id", UNKNOWN_NOMINAL_ID)
-        .with_query_parameter("limit", "200")
-    )
-    problem_response(i, 401)
+define_no_token = no_token("/custody-records", nominal_id=UNKNOWN_NOMINAL_ID, limit="200")
 
 
 def drive_no_token(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        custody_client(url, token=False).custody_history(UNKNOWN_NOMINAL_ID)
-    assert err.value.status == 401
+    refused(401, lambda: custody_client(url, token=False).custody_history(UNKNOWN_NOMINAL_ID))
 
 
 CASES = [
@@ -133,11 +118,4 @@ CASES = [
     ),
 ]
 
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
-    pact_recorder.check(PAIR, case)
-
-
-def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
-    pact_recorder.complete(PAIR, CASES)
+test_interaction, test_pact_file_is_complete = pact_tests(PAIR, CASES)

@@ -4,15 +4,12 @@ intelligence:indicator)."""
 
 from __future__ import annotations
 
-import pytest
 from pact.interaction import HttpInteraction
 
-from simulators.clients.base import UpstreamError
-from tests.consumers.conftest import PactRecorder
+from tests.consumers.interactions import bad_request, no_token, pact_tests, refused, request_from_state
 from tests.consumers.support import (
     NOMINAL_ID,
     UNKNOWN_NOMINAL_ID,
-    UUID_RE,
     Case,
     Pair,
     accepts_json,
@@ -20,8 +17,6 @@ from tests.consumers.support import (
     from_state,
     intelligence_client,
     json_response,
-    path_from_state,
-    problem_response,
     uuid,
 )
 
@@ -30,18 +25,7 @@ PAIR = Pair("records", "intelligence")
 
 def define_held(i: HttpInteraction) -> None:
     i.given("intelligence is held on a nominal")
-    authorised(
-        accepts_json(
-            i.with_request(
-                "GET",
-                path_from_state(
-                    f"/nominals/{NOMINAL_ID}/indicator",
-                    "/nominals/${nominal_id}/indicator",
-                    rf"^/nominals/{UUID_RE[1:-1]}/indicator$",
-                ),
-            )
-        )
-    )
+    request_from_state(i, "nominals", NOMINAL_ID, "nominal_id", "/indicator")
     # true, exactly: a provider that answers "no" when intelligence is held misleads an officer.
     json_response(i, 200, {"nominal_id": from_state(NOMINAL_ID, "nominal_id"), "intelligence_held": True})
 
@@ -60,26 +44,18 @@ def drive_not_held(url: str) -> None:
     assert intelligence_client(url).intelligence_held(UNKNOWN_NOMINAL_ID) is False
 
 
-def define_malformed_id(i: HttpInteraction) -> None:
-    authorised(accepts_json(i.with_request("GET", "/nominals/2019-0012345G/indicator")))
-    problem_response(i, 400)
+define_malformed_id = bad_request("/nominals/2019-0012345G/indicator")
 
 
 def drive_malformed_id(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        intelligence_client(url).intelligence_held("2019-0012345G")
-    assert err.value.status == 400 and not err.value.unavailable
+    assert not refused(400, lambda: intelligence_client(url).intelligence_held("2019-0012345G")).unavailable
 
 
-def define_no_token(i: HttpInteraction) -> None:
-    accepts_json(i.with_request("GET", f"/nominals/{UNKNOWN_NOMINAL_ID}/indicator"))
-    problem_response(i, 401)
+define_no_token = no_token(f"/nominals/{UNKNOWN_NOMINAL_ID}/indicator")
 
 
 def drive_no_token(url: str) -> None:
-    with pytest.raises(UpstreamError) as err:
-        intelligence_client(url, token=False).intelligence_held(UNKNOWN_NOMINAL_ID)
-    assert err.value.status == 401
+    refused(401, lambda: intelligence_client(url, token=False).intelligence_held(UNKNOWN_NOMINAL_ID))
 
 
 CASES = [
@@ -109,11 +85,4 @@ CASES = [
     ),
 ]
 
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
-def test_interaction(case: Case, pact_recorder: PactRecorder) -> None:
-    pact_recorder.check(PAIR, case)
-
-
-def test_pact_file_is_complete(pact_recorder: PactRecorder) -> None:
-    pact_recorder.complete(PAIR, CASES)
+test_interaction, test_pact_file_is_complete = pact_tests(PAIR, CASES)

@@ -292,7 +292,7 @@ def test_the_traffic_log_never_holds_restricted_text(intel, world):
         cursor = page["next_cursor"]
         if not cursor:
             break
-    assert len(items) > 100
+    assert len(items) >= 6  # at least this test's own restricted exchanges (more when run after the others)
     for t in items:
         # What a lesser token typed in its own query is its own guess, not content (and its answer
         # echoes it in links): skip the markers it sent itself.
