@@ -7,15 +7,18 @@ could not run. Figures also go to `<INTEROP_HOME>/bench/results.json` (default `
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from bench.harness_timing import HarnessOptions
 from bench.results import BenchReport
 from bench.runner import PARTS, BenchOptions, default_results_path, run_bench
 from bench.throughput import LoadOptions
+from harness.errors import InteropError
 
 
 def parse_args(argv: list[str] | None) -> BenchOptions:
@@ -80,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     console = Console() if sys.stdout.isatty() else Console(width=200)
     try:
         report: BenchReport = run_bench(options, console)
-    except (RuntimeError, OSError) as exc:
-        console.print(f"[bold red]bench: {exc}[/]", highlight=False)
+    except (RuntimeError, OSError, subprocess.SubprocessError, InteropError) as exc:
+        console.print(f"[bold red]bench: {escape(str(exc))}[/]", highlight=False)
         return 2
     report.print(console)
     seconds = report.context.get("seconds", {})

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 NOT_AVAILABLE = "not available"
@@ -90,13 +91,13 @@ class BenchReport:
                     table.add_section()
                 part = f.part
             table.add_row(
-                f"[red]{f.name}[/]" if f.missed else f.name,
+                f"[red]{escape(f.name)}[/]" if f.missed else escape(f.name),
                 fmt_value(f.value, f.unit),
                 fmt_value(f.baseline, f.unit) if f.baseline is not None else "",
                 fmt_ratio(f.ratio),
                 f.target,
                 _met_cell(f),
-                f.note,
+                escape(f.note),
             )
         return table
 
@@ -104,7 +105,8 @@ class BenchReport:
         console.print(self.table())
         misses = self.misses
         if misses:
-            console.print(f"[red]{len(misses)} target(s) missed:[/] " + "; ".join(f.name for f in misses))
+            names = escape("; ".join(f.name for f in misses))
+            console.print(f"[red]{len(misses)} target(s) missed:[/] {names}")
         else:
             console.print("[green]every target with a figure was met[/]")
 

@@ -29,6 +29,7 @@ from bench.minimal import PATH as MINIMAL_PATH
 from bench.minimal import MinimalServer
 from bench.results import BenchReport, Figure, at_least, below
 from bench.throughput import LoadOptions, choose_tool, measure_throughput
+from harness.ecosystem import Ecosystem, EcosystemSpec
 
 PARTS = ("population", "throughput", "memory", "harness")
 MEMORY_TARGET_MB = 300.0
@@ -103,11 +104,11 @@ def _generate_population(options: BenchOptions, home: Path, log: Callable[[str],
     return _population_figures(run)
 
 
-def _memory_figures(eco: object, minimal: MinimalServer, label: str) -> list[Figure]:
-    procs = getattr(eco, "procs", {})
+def _memory_figures(eco: Ecosystem, minimal: MinimalServer, label: str) -> list[Figure]:
+    """Peak RSS of each simulator process, against the minimal server's."""
     base = peak_rss_mb(minimal.proc.pid) if minimal.proc else None
     figures = []
-    for system, proc in procs.items():
+    for system, proc in eco.procs.items():
         value = peak_rss_mb(proc.pid)
         figures.append(
             Figure(
@@ -127,7 +128,6 @@ def _memory_figures(eco: object, minimal: MinimalServer, label: str) -> list[Fig
 
 def run_bench(options: BenchOptions, console: Console) -> BenchReport:
     """Run the chosen parts; the report holds every figure (and is written to results.json)."""
-    from harness.ecosystem import Ecosystem, EcosystemSpec
     from simulators.core.config import SYSTEMS
     from simulators.core.server import free_port
 
