@@ -3,7 +3,7 @@
 Same document (the role's published spec without test-support paths), same target, same token
 scopes and the same Schemathesis configuration as the fuzz suite (`build_config`: checks, max
 examples, seed), but nothing else: no CLI, no token negotiation, no auth probes, no findings, no
-report writers. Both stop after one pass over every phase by the same rule (the suite's, in
+report writers. Both stop after one pass over every phase by the same code (`ends_one_pass` in
 harness/fuzz/engine.py: a second full round of fuzzing or stateful is spare time), or when the
 time budget runs out. The harness's overhead is the difference in test cases per second between
 this and `interop verify --suite fuzz`; the note beside the figure gives both case counts, which
@@ -33,7 +33,7 @@ def run_direct(
     from schemathesis.engine import events as st_events
     from schemathesis.engine import from_schema
 
-    from harness.fuzz.engine import build_config
+    from harness.fuzz.engine import build_config, ends_one_pass
     from harness.fuzz.options import FuzzOptions
     from harness.fuzz.spec import fuzzable
     from simulators.core.spec import load_spec
@@ -49,15 +49,10 @@ def run_direct(
     stream = from_schema(schema).execute()
     for event in stream:
         if isinstance(event, st_events.PhaseStarted):
-            # The suite's rule for "one pass" (harness/fuzz/engine.py run_engine): a second full
-            # round of fuzzing or stateful is Schemathesis spending spare time; stop there too,
-            # so both runs do the same work.
-            name = event.phase.name.value
-            if event.operations is None and name in ("fuzzing", "stateful"):
-                if name in full_rounds and not one_pass_done:
-                    one_pass_done = True
-                    stream.stop()
-                full_rounds.add(name)
+            # The suite's own rule for "one pass", so both runs do the same work.
+            if ends_one_pass(event, full_rounds) and not one_pass_done:
+                one_pass_done = True
+                stream.stop()
         elif isinstance(event, st_events.ScenarioFinished) and event.is_test_scenario and not one_pass_done:
             cases += len(event.recorder.cases)
         elif isinstance(event, st_events.EngineFinished):

@@ -1,19 +1,21 @@
 """Access tokens for calling a target: given, client credentials at its token endpoint, or local.
 
 Checks need tokens of several strengths (full access, one system's read scope only, none), so
-tokens are asked for by scope set and cached.
+tokens are asked for by scope set. Client credentials are the simulators' own `TokenSource` (one
+per scope set, which caches each token until shortly before it expires); when the target's token
+endpoint gives none, the local issuer's token (or None) is kept for that scope set.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import requests
-
+from simulators.clients.base import TokenSource, UpstreamError, token_source_for
 from simulators.core.auth import Issuer
 from simulators.core.config import default_home
 
 ADMIN_CLIENT = ("interop-admin", "interop-admin-secret")
+TOKEN_TIMEOUT = 10.0
 
 
 class TargetTokens:
@@ -35,7 +37,8 @@ class TargetTokens:
             ADMIN_CLIENT[1] if client_id in (None, ADMIN_CLIENT[0]) else ""
         )
         self.home = home or default_home()
-        self._cache: dict[tuple[str, ...], str | None] = {}
+        self._sources: dict[tuple[str, ...], TokenSource] = {}
+        self._fallback: dict[tuple[str, ...], str | None] = {}  # scope sets client credentials did not give
         self.source = "given" if token else "unknown"
 
     def token(self, scopes: list[str] | tuple[str, ...] | None = None) -> str | None:
@@ -43,31 +46,25 @@ class TargetTokens:
         key = tuple(sorted(scopes)) if scopes else ()
         if not key and self.fixed:
             return self.fixed
-        if key in self._cache:
-            return self._cache[key]
-        tok = self._client_credentials(key) or self._local(key)
-        self._cache[key] = tok
+        if key in self._fallback:
+            return self._fallback[key]
+        tok = self._client_credentials(key)
+        if tok is None:
+            tok = self._fallback[key] = self._local(key)
         return tok
 
     def _client_credentials(self, scopes: tuple[str, ...]) -> str | None:
-        form = {
-            "grant_type": "client_credentials",
-            "client_id": self.client_id,
-            "client_secret": self.client_secret,
-        }
-        if scopes:
-            form["scope"] = " ".join(scopes)
+        source = self._sources.get(scopes)
+        if source is None:
+            source = self._sources[scopes] = token_source_for(
+                self.base_url, self.client_id, self.client_secret, " ".join(scopes), timeout=TOKEN_TIMEOUT
+            )
         try:
-            r = requests.post(self.base_url + "/oauth/token", data=form, timeout=10)
-        except requests.RequestException:
+            tok = source.token("target")
+        except UpstreamError:
             return None
-        if r.status_code == 200:
-            try:
-                self.source = "client-credentials"
-                return str(r.json()["access_token"])
-            except (ValueError, KeyError):
-                return None
-        return None
+        self.source = "client-credentials"
+        return tok
 
     def _local(self, scopes: tuple[str, ...]) -> str | None:
         key_file = self.home / "issuer-key.json"

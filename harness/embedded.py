@@ -29,6 +29,7 @@ class EmbeddedEcosystem:
     def stop(self) -> None:
         for server in self.servers.values():
             server.stop()
+            server.app.extensions["interop"].traffic.close()
             server.app.extensions["interop"].db.dispose()
         self.servers.clear()
 

@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit:
         pass
     finally:
+        app.extensions["interop"].traffic.close()
         app.extensions["interop"].db.dispose()
     return 0
 

@@ -60,6 +60,7 @@ class RunningSim:
         return requests.request(method, self.url + "/_sim" + path, timeout=10, **kw)
 
     def invalid_responses(self) -> list[dict[str, Any]]:
+        self.ctx.traffic.flush()
         t = self.ctx.tables.traffic
         with self.ctx.db.session() as s:
             rows = s.execute(select(t).where(t.c.response_valid.is_(False))).all()
@@ -68,6 +69,7 @@ class RunningSim:
     def stop(self, check_responses: bool = True) -> None:
         self.server.stop()
         bad = self.invalid_responses() if check_responses else []
+        self.ctx.traffic.close()
         self.ctx.db.dispose()
         assert not bad, f"{self.system} sent responses that break its spec: " + "; ".join(
             f"{b['method']} {b['path']} -> {b['status']}: {b['errors']}" for b in bad[:5]

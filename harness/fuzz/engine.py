@@ -50,6 +50,8 @@ SEQUENCE_CHECKS = {"use_after_free", "ensure_resource_availability"}
 
 RESPONSE_EXCERPT = 300
 TESTING_PHASES = ("examples", "coverage", "fuzzing", "stateful")
+# Phases Schemathesis starts again over every operation while time remains.
+REPEATING_PHASES = ("fuzzing", "stateful")
 
 
 @dataclass
@@ -139,6 +141,24 @@ def build_config(base_url: str, token: str | None, options: FuzzOptions) -> Any:
     # start further cycles of new inputs while time remains, which run_engine does not let happen.
     data["max-time"] = options.engine_max_time
     return SchemathesisConfig.from_dict(data)
+
+
+def ends_one_pass(event: Any, full_rounds: set[str]) -> bool:
+    """Whether `event` (a `PhaseStarted`) starts a second full round of fuzzing or stateful.
+
+    That is where one pass over every phase ends: the second round is Schemathesis using spare
+    time for new inputs, so the fuzz suite (and the bench baseline, bench/st_direct.py) stop
+    the engine there. Coverage "catch-up" rounds on a few operations are part of the pass: they
+    retry what the target's error messages taught it. `full_rounds` is the caller's record of
+    the full rounds begun so far (start with an empty set; this adds to it).
+    """
+    name = event.phase.name.value
+    if event.operations is not None or name not in REPEATING_PHASES:
+        return False
+    if name in full_rounds:
+        return True
+    full_rounds.add(name)
+    return False
 
 
 def _sent(request: Any) -> SentRequest:
@@ -277,7 +297,7 @@ def run_engine(
     stream = from_schema(schema).execute()
     stopping = False
     pass_done = False
-    full_passes: set[str] = set()
+    full_rounds: set[str] = set()
     for event in stream:
         if not stopping and time.monotonic() - started > options.hard_deadline_s:
             stopping = True
@@ -290,16 +310,11 @@ def run_engine(
             if not pass_done:
                 collector.error(event)
         elif isinstance(event, st_events.PhaseStarted):
+            if ends_one_pass(event, full_rounds) and not stopping:
+                stopping = pass_done = True
+                stream.stop()
+                continue
             name = event.phase.name.value
-            # One pass: a second full round of fuzzing or stateful is Schemathesis using spare
-            # time for new inputs. (Coverage "catch-up" rounds on a few operations are part of
-            # the pass: they retry what the target's error messages taught it.)
-            if event.operations is None and name in ("fuzzing", "stateful"):
-                if name in full_passes and not stopping:
-                    stopping = pass_done = True
-                    stream.stop()
-                    continue
-                full_passes.add(name)
             if name in TESTING_PHASES and name not in collector.result.phases_run:
                 collector.result.phases_run.append(name)
             if event.payload is not None and hasattr(event.payload, "transitions_selected"):

@@ -105,9 +105,23 @@ class TokenSource:
                     f"token endpoint refused ({resp.status_code}): {resp.text[:200]}",
                     resp.status_code,
                 )
-            body = resp.json()
-            self._token = body["access_token"]
-            self._expires = time.monotonic() + float(body.get("expires_in", 300))
+            try:
+                body = resp.json()
+            except ValueError:
+                body = None
+            token = body.get("access_token") if isinstance(body, dict) else None
+            if not isinstance(token, str) or not token:
+                raise UpstreamError(
+                    system,
+                    f"token endpoint answered {resp.status_code} without an access token",
+                    resp.status_code,
+                )
+            try:
+                lifetime = float(body.get("expires_in", 300))
+            except (TypeError, ValueError):
+                lifetime = 300.0
+            self._token = token
+            self._expires = time.monotonic() + lifetime
             return self._token
 
 
@@ -190,9 +204,12 @@ class ServiceClient:
             ) from exc
 
 
-def token_source_for(peer_url: str, client_id: str, client_secret: str, scope: str = "") -> TokenSource:
+def token_source_for(
+    peer_url: str, client_id: str, client_secret: str, scope: str = "", *, timeout: float = DEFAULT_TIMEOUT
+) -> TokenSource:
     """Client credentials at the peer's own token endpoint: what a real integration does."""
     return TokenSource(
         token_url=peer_url.rstrip("/") + "/oauth/token",
         credentials=ClientCredentials(client_id, client_secret, scope),
+        timeout=timeout,
     )

@@ -8,6 +8,7 @@ system adds its blueprints and its population loader.
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import time
@@ -33,8 +34,9 @@ from simulators.core.spec import (
     operation_label,
     security_alternatives,
 )
+from simulators.core.state import SharedState
 from simulators.core.tables import core_tables
-from simulators.core.traffic import record_traffic
+from simulators.core.traffic import TrafficLog, traffic_entry
 from simulators.core.validation import SpecValidator
 
 log = logging.getLogger("interop.simulator")
@@ -68,10 +70,13 @@ def create_simulator_app(
     db.check()
     db.create_all()
     spec = spec if spec is not None else load_spec(config.system)
+    state = SharedState(db, tables.state)
     ctx = SimulatorContext(
         config=config,
         db=db,
-        clock=Clock(db, tables.state),
+        clock=Clock(state),
+        state=state,
+        traffic=TrafficLog(db, tables.traffic),
         tables=tables,
         spec=spec,
         validator=SpecValidator(spec),
@@ -98,8 +103,8 @@ def create_simulator_app(
             raise Problem("payload-too-large", f"The request body is larger than {MAX_BODY_BYTES} bytes.")
         if request.routing_exception is not None or request.url_rule is None:
             return
-        template = flask_rule_to_template(request.url_rule.rule)
-        method = "get" if request.method == "HEAD" else request.method.lower()
+        template, method = _template_and_method()
+        g.template, g.method = template, method
         op = operation(ctx.spec, template, method)
         if op is None:
             if not request.path.startswith("/_sim") and request.method != "OPTIONS":
@@ -118,7 +123,7 @@ def create_simulator_app(
             require_scopes(principal, alternatives)
             faults.apply_faults(ctx, g.operation, rng)
         if config.validate_requests and not op.get("x-interop-rfc6749-errors"):
-            outcome = ctx.validator.validate_request(request)
+            outcome = ctx.validator.validate_request(request, template, method)
             g.request_valid = outcome.ok
             if not outcome.ok:
                 g.errors = outcome.errors
@@ -138,10 +143,8 @@ def create_simulator_app(
         quirky = bool(g.get("quirks"))
         if quirky:
             response = quirks.after(ctx, response, op_label)
-        if op_label and config.response_validation != "off" and request.url_rule is not None:
-            template = flask_rule_to_template(request.url_rule.rule)
-            method = "get" if request.method == "HEAD" else request.method.lower()
-            messages = ctx.validator.validate_response(template, method, response)
+        if op_label and config.response_validation != "off":
+            messages = ctx.validator.validate_response(g.template, g.method, response)
             response_valid = not messages
             if messages:
                 log.error("RESPONSE BREAKS %s.yaml on %s: %s", config.system, op_label, "; ".join(messages))
@@ -157,10 +160,10 @@ def create_simulator_app(
         if config.traffic_log and not request.path.startswith("/_sim"):
             principal = g.get("principal")
             try:
-                record_traffic(
-                    ctx,
+                entry = traffic_entry(
                     request,
                     response,
+                    at=ctx.clock.now(),
                     client_id=principal.client_id if principal else None,
                     operation=op_label,
                     duration_ms=(time.perf_counter() - g.get("started", time.perf_counter())) * 1000,
@@ -169,6 +172,7 @@ def create_simulator_app(
                     errors=list(g.get("errors", [])) + [{"response": m} for m in messages],
                     redact_bodies=bool(g.get("redact_traffic")),
                 )
+                ctx.traffic.append(entry)
             except Exception:  # the log must never break the exchange it records
                 log.exception("could not write the traffic log")
         return response
@@ -176,6 +180,18 @@ def create_simulator_app(
     if config.load_population and loader is not None:
         ensure_population_loaded(ctx)
     return app
+
+
+@functools.lru_cache(maxsize=512)
+def _rule_template(rule: str) -> str:
+    return flask_rule_to_template(rule)
+
+
+def _template_and_method() -> tuple[str, str]:
+    """The current request's OpenAPI path template and (lower-case) method; HEAD is checked as GET."""
+    assert request.url_rule is not None
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    return _rule_template(request.url_rule.rule), method
 
 
 def population_marker(config: SimConfig) -> dict[str, Any]:

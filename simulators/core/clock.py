@@ -10,9 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, select
-
-from simulators.core.db import Database
+from simulators.core.state import SharedState
 
 _KEY = "clock"
 
@@ -42,19 +40,14 @@ def isoformat(dt: datetime | None) -> str | None:
 class Clock:
     """Simulated time = real time + offset, or a frozen instant; shared through the state table."""
 
-    def __init__(self, db: Database, state: Table) -> None:
-        self._db = db
+    def __init__(self, state: SharedState) -> None:
         self._state = state
 
     def _setting(self) -> dict[str, Any]:
-        with self._db.session() as s:
-            row = s.execute(select(self._state.c.value).where(self._state.c.key == _KEY)).first()
-        return row[0] if row else {}
+        return self._state.get(_KEY) or {}
 
     def _store(self, setting: dict[str, Any]) -> None:
-        with self._db.transaction() as s:
-            s.execute(self._state.delete().where(self._state.c.key == _KEY))
-            s.execute(self._state.insert().values(key=_KEY, value=setting))
+        self._state.put(_KEY, setting)
 
     def now(self) -> datetime:
         setting = self._setting()

@@ -16,7 +16,9 @@ from simulators.core.auth import Client, Issuer, Principal
 from simulators.core.clock import Clock
 from simulators.core.config import SimConfig
 from simulators.core.db import Database
+from simulators.core.state import SharedState
 from simulators.core.tables import CoreTables
+from simulators.core.traffic import TrafficLog
 from simulators.core.validation import SpecValidator
 
 PopulationLoader = Callable[["SimulatorContext", Any], None]
@@ -27,6 +29,8 @@ class SimulatorContext:
     config: SimConfig
     db: Database
     clock: Clock
+    state: SharedState
+    traffic: TrafficLog
     tables: CoreTables
     spec: dict[str, Any]
     validator: SpecValidator

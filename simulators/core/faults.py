@@ -10,8 +10,6 @@ import random
 import time
 from typing import Any
 
-from sqlalchemy import select
-
 from simulators.core.context import SimulatorContext
 from simulators.core.problems import Problem
 
@@ -20,10 +18,7 @@ DEFAULTS: dict[str, Any] = {"latency_ms": 0, "error_rate": 0.0, "down": False, "
 
 
 def get_faults(ctx: SimulatorContext) -> dict[str, Any]:
-    table = ctx.tables.state
-    with ctx.db.session() as s:
-        row = s.execute(select(table.c.value).where(table.c.key == KEY)).first()
-    return {**DEFAULTS, **(row[0] if row else {})}
+    return {**DEFAULTS, **(ctx.state.get(KEY) or {})}
 
 
 def set_faults(ctx: SimulatorContext, settings: dict[str, Any]) -> dict[str, Any]:
@@ -37,10 +32,7 @@ def set_faults(ctx: SimulatorContext, settings: dict[str, Any]) -> dict[str, Any
         raise Problem("validation-error", "error_rate must be a number from 0 to 1")
     if not isinstance(merged["down"], bool):
         raise Problem("validation-error", "down must be true or false")
-    table = ctx.tables.state
-    with ctx.db.transaction() as s:
-        s.execute(table.delete().where(table.c.key == KEY))
-        s.execute(table.insert().values(key=KEY, value=merged))
+    ctx.state.put(KEY, merged)
     return merged
 
 

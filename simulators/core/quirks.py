@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Request, Response, g
-from sqlalchemy import select
 
 from simulators.core.context import SimulatorContext
 from simulators.core.problems import Problem
@@ -88,12 +87,10 @@ def validate_names(system: str, names: list[str] | tuple[str, ...]) -> list[str]
 
 
 def get_quirks(ctx: SimulatorContext) -> list[str]:
-    table = ctx.tables.state
-    with ctx.db.session() as s:
-        row = s.execute(select(table.c.value).where(table.c.key == KEY)).first()
-    if row is None:
+    stored = ctx.state.get(KEY)
+    if stored is None:
         return list(ctx.config.quirks)
-    return list(row[0].get("active", []))
+    return list(stored.get("active", []))
 
 
 def set_quirks(ctx: SimulatorContext, names: list[str]) -> list[str]:
@@ -101,10 +98,7 @@ def set_quirks(ctx: SimulatorContext, names: list[str]) -> list[str]:
         names = validate_names(ctx.system, names)
     except ValueError as exc:
         raise Problem("validation-error", str(exc)) from exc
-    table = ctx.tables.state
-    with ctx.db.transaction() as s:
-        s.execute(table.delete().where(table.c.key == KEY))
-        s.execute(table.insert().values(key=KEY, value={"active": names}))
+    ctx.state.put(KEY, {"active": names})
     return names
 
 

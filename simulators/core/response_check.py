@@ -1,40 +1,23 @@
-"""Fast response validation against the OpenAPI document: status, media type, headers, body.
+"""Response validation against the OpenAPI document: status, media type, headers, body.
 
-Why not openapi-core here (it still validates requests): it rebuilds its schema validators on
-every call, which costs ~90 ms for one custody record and seconds for a page, far too slow to
-check every response of a simulator under load. This checks the same things with validators
-compiled once per (operation, status, media type) by jsonschema-rs (the Rust JSON Schema engine
-Schemathesis itself uses); OpenAPI 3.1 schemas are JSON Schema 2020-12, so no translation is needed.
+A response that breaks the standard is a simulator bug: `SpecValidator` logs it, records it in
+the traffic log and (in tests) turns it into a 500. Schemas are compiled once (see schemas.py).
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
-import jsonschema_rs
-
-JSON_TYPES = ("application/json", "application/problem+json", "application/merge-patch+json")
-
-
-def _resolve(spec: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node and node["$ref"].startswith("#/"):
-        target: Any = spec
-        for part in node["$ref"][2:].split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
+from simulators.core.schemas import JSON_TYPES, CompiledSchemas, resolve
 
 
 class ResponseChecker:
     """Checks live responses against one bundled OpenAPI document."""
 
-    def __init__(self, spec: dict[str, Any]) -> None:
+    def __init__(self, spec: dict[str, Any], schemas: CompiledSchemas | None = None) -> None:
         self.spec = spec
-        self._components = spec.get("components", {})
-        self._validators: dict[tuple[str, str, str, str], Any] = {}
-        self._lock = threading.Lock()
+        self._schemas = schemas or CompiledSchemas(spec)
 
     def _response_object(self, template: str, method: str, status: int) -> tuple[str, dict[str, Any]] | None:
         op = self.spec.get("paths", {}).get(template, {}).get(method.lower())
@@ -43,19 +26,8 @@ class ResponseChecker:
         responses = op.get("responses", {})
         for key in (str(status), f"{status // 100}XX", "default"):
             if key in responses:
-                return key, _resolve(self.spec, responses[key])
+                return key, resolve(self.spec, responses[key])
         return None
-
-    def _validator(self, key: tuple[str, str, str, str], schema: dict[str, Any]) -> Any:
-        validator = self._validators.get(key)
-        if validator is None:
-            with self._lock:
-                validator = self._validators.get(key)
-                if validator is None:
-                    wrapped = {"allOf": [schema], "components": self._components}
-                    validator = jsonschema_rs.Draft202012Validator(wrapped, validate_formats=True)
-                    self._validators[key] = validator
-        return validator
 
     def check(
         self, template: str, method: str, status: int, media_type: str, body: bytes, headers: Any
@@ -67,7 +39,7 @@ class ResponseChecker:
         status_key, response = found
         problems = []
         for name, header in (response.get("headers") or {}).items():
-            header = _resolve(self.spec, header)
+            header = resolve(self.spec, header)
             if header.get("required") and name not in headers:
                 problems.append(f"header {name} is required but missing")
         content = response.get("content")
@@ -88,7 +60,7 @@ class ResponseChecker:
             instance = json.loads(body)
         except ValueError:
             return [*problems, "body is not valid JSON"]
-        validator = self._validator((template, method, status_key, media_type), schema)
+        validator = self._schemas.validator(("response", template, method, status_key, media_type), schema)
         for error in validator.iter_errors(instance):
             path = ".".join(str(p) for p in error.instance_path)
             problems.append(f"body{('.' + path) if path else ''}: {error.message}")

@@ -89,6 +89,7 @@ def sim_blueprint() -> Blueprint:
         from simulators.core.app import ensure_population_loaded
 
         ctx = sim()
+        ctx.traffic.discard()
         if ctx.loader is not None and ctx.config.load_population:
             marker = ensure_population_loaded(ctx, force=True)
         else:
@@ -166,6 +167,7 @@ def sim_blueprint() -> Blueprint:
     def traffic():  # type: ignore[no-untyped-def]
         """Captured exchanges, oldest first; `client=`, `invalid_only=true`, `limit`, `cursor`."""
         ctx = sim()
+        ctx.traffic.flush()
         t = ctx.tables.traffic
         stmt = select(t)
         if request.args.get("client"):
@@ -199,6 +201,7 @@ def sim_blueprint() -> Blueprint:
     @bp.delete("/traffic")
     def clear_traffic():  # type: ignore[no-untyped-def]
         ctx = sim()
+        ctx.traffic.discard()
         with ctx.db.transaction() as s:
             s.execute(ctx.tables.traffic.delete())
         return ("", 204)

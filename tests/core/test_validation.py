@@ -12,7 +12,7 @@ def test_missing_required_field_is_named(widgets):
         widgets.url + "/widgets", json={"colour": "red"}, headers=widgets.headers("widgets:write")
     )
     assert r.status_code == 400
-    assert {"field": "body.name", "message": "'name' is a required property"} in r.json()["errors"]
+    assert {"field": "body.name", "message": '"name" is a required property'} in r.json()["errors"]
 
 
 def test_unexpected_and_invalid_fields_are_named(widgets):

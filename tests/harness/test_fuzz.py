@@ -153,6 +153,7 @@ def test_a_clean_system_gives_no_findings_and_reports_what_ran(tmp_path: Path) -
 
 
 def _requests_sent(running: RunningSim) -> list[tuple[Any, ...]]:
+    running.ctx.traffic.flush()
     t = running.ctx.tables.traffic
     with running.ctx.db.session() as s:
         rows = s.execute(select(t.c.method, t.c.path, t.c.query, t.c.request_body).order_by(t.c.seq)).all()

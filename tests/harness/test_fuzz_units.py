@@ -1,4 +1,5 @@
-"""The fuzz suite's parts: curl reproductions send the exact bytes, forged tokens, scopes, options."""
+"""The fuzz suite's parts: curl reproductions send the exact bytes, forged tokens, scopes, options,
+where one pass of the engine ends."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from harness.errors import InteropError
 from harness.fuzz.auth import forge
 from harness.fuzz.curl import SentRequest, to_curl
+from harness.fuzz.engine import ends_one_pass
 from harness.fuzz.options import DEFAULT_MAX_TIME_S, FuzzOptions
 from harness.fuzz.spec import fuzzable, operations, role_scopes, wrong_scopes
 from tests.harness.fuzz_fixtures.gadgets_app import gadgets_spec
@@ -145,3 +147,26 @@ def test_options_defaults_and_bad_values() -> None:
     for bad in ({"max_examples": 0}, {"workers": 17}, {"max_time": 0}):
         with pytest.raises(InteropError):
             FuzzOptions.from_mapping(bad)
+
+
+def test_one_pass_ends_at_a_second_full_round_of_fuzzing_or_stateful() -> None:
+    from schemathesis.engine.events import Phase, PhaseName, PhaseStarted
+
+    def started(name: PhaseName, operations: frozenset[str] | None = None) -> PhaseStarted:
+        return PhaseStarted(phase=Phase(name=name), payload=None, operations=operations)
+
+    seen: set[str] = set()
+    first_pass = [
+        started(PhaseName.EXAMPLES),
+        started(PhaseName.COVERAGE),
+        started(PhaseName.COVERAGE, frozenset({"GET /gadgets"})),  # a catch-up round: part of the pass
+        started(PhaseName.FUZZING),
+        started(PhaseName.FUZZING, frozenset({"GET /gadgets"})),
+        started(PhaseName.STATEFUL_TESTING),
+        started(PhaseName.COVERAGE),
+    ]
+    assert not any(ends_one_pass(event, seen) for event in first_pass)
+    assert seen == {"fuzzing", "stateful"}
+    assert ends_one_pass(started(PhaseName.FUZZING), seen)
+    assert ends_one_pass(started(PhaseName.STATEFUL_TESTING), {"stateful"})
+    assert not ends_one_pass(started(PhaseName.STATEFUL_TESTING), {"fuzzing"})
