@@ -12,10 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Column, Engine, MetaData, String, Table, create_engine, event, text
+from sqlalchemy import JSON, Column, Connection, Engine, MetaData, String, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_POOL_SIZE = 16
 
 
 class DatabaseError(Exception):
@@ -40,6 +41,9 @@ def make_engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        # Enough pooled connections for every server thread and the traffic-log writer: past the
+        # pool size each request opened and closed its own connection (and re-ran the PRAGMAs).
+        kwargs.update(pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_POOL_SIZE)
     elif parsed.get_backend_name() == "postgresql":
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
     else:
@@ -81,7 +85,6 @@ class Database:
         self.url = url
         self.metadata = metadata
         self.engine = make_engine(url)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False, future=True)
 
     @property
     def dialect(self) -> str:
@@ -124,14 +127,18 @@ class Database:
                     conn.execute(table.delete())
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session inside one transaction: committed on success, rolled back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+    def transaction(self) -> Iterator[Connection]:
+        """A connection inside one transaction: committed on success, rolled back on any error."""
+        with self.engine.begin() as conn:
+            yield conn
 
-    def session(self) -> Session:
-        """A plain session for reads (callers close it)."""
-        return self._sessions()
+    def session(self) -> Connection:
+        """A connection for reads (callers close it, usually with `with`).
+
+        Core connections, not ORM sessions: nothing here maps objects, and the session's
+        bookkeeping doubled the cost of a primary-key read (~95 us against ~50 us, SQLite).
+        """
+        return self.engine.connect()
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify
-from sqlalchemy import Table, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Table, select
 
 from simulators.core.clock import isoformat
 from simulators.core.context import sim
@@ -18,7 +17,7 @@ from simulators.core.paging import decode_cursor, encode_cursor, page_params, ty
 
 
 def record_event(
-    session: Session,
+    session: Connection,
     events: Table,
     event_type: str,
     resource_type: str,

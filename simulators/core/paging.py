@@ -16,8 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import request
-from sqlalchemy import Select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Select
 
 from simulators.core.problems import Problem
 
@@ -77,7 +76,7 @@ def page_params(cursor_param: str = "cursor") -> tuple[int, str | None]:
 
 
 def paginate(
-    session: Session,
+    session: Connection,
     stmt: Select,
     key_column: Any,
     *,

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, current_app, request
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from simulators.core.app import json_response
 from simulators.core.clock import isoformat
@@ -424,7 +424,7 @@ def outcome(custody_id: str):  # type: ignore[no-untyped-def]
     return _respond(rec, now)
 
 
-def _enqueue(session: Session, rec: dict[str, Any], now: datetime) -> None:
+def _enqueue(session: Connection, rec: dict[str, Any], now: datetime) -> None:
     """Queue the outcome for records, in the same transaction as the release."""
     if rec["occurrence_id"]:
         session.execute(

@@ -9,6 +9,7 @@ lock turns "database is locked" races into a short wait).
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,10 +18,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import request
-from sqlalchemy import select, text
+from sqlalchemy import Connection, Select, Table, bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from simulators.core.clock import isoformat, parse_instant
 from simulators.core.context import SimulatorContext, sim
@@ -73,7 +73,7 @@ def raise_if(breach: pace.Breach | None) -> None:
 
 
 @contextmanager
-def write_transaction(ctx: SimulatorContext | None = None) -> Iterator[Session]:
+def write_transaction(ctx: SimulatorContext | None = None) -> Iterator[Connection]:
     """One write transaction, serialised in-process; on SQLite the write lock is taken first."""
     ctx = ctx or sim()
     lock: threading.Lock = ctx.extras["custody_write_lock"]
@@ -213,17 +213,21 @@ def record_headers(rec: dict[str, Any]) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------- reads
 
 
-def load(session: Session, custody_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
+@functools.lru_cache(maxsize=64)
+def _by_id(table: Table, for_update: bool) -> Select:
+    """Built once per table: building a statement per call cost as much as running it."""
+    stmt = select(table).where(table.c.custody_id == bindparam("custody_id"))
+    return stmt.with_for_update() if for_update else stmt
+
+
+def load(session: Connection, custody_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
     """One record as a dict; `for_update` locks the row on PostgreSQL (other processes wait)."""
-    t = tables().records
-    stmt = select(t).where(t.c.custody_id == custody_id)
-    if for_update and session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    row = session.execute(stmt).first()
+    lock = for_update and session.dialect.name == "postgresql"
+    row = session.execute(_by_id(tables().records, lock), {"custody_id": custody_id}).first()
     return dict(row._mapping) if row else None
 
 
-def load_or_404(session: Session, custody_id: str, *, for_update: bool = False) -> dict[str, Any]:
+def load_or_404(session: Connection, custody_id: str, *, for_update: bool = False) -> dict[str, Any]:
     rec = load(session, custody_id, for_update=for_update)
     if rec is None:
         raise Problem("not-found", f"No custody record {custody_id}.")
@@ -256,7 +260,7 @@ class Change:
     event_data: dict[str, Any] = field(default_factory=dict)
     timeline: list[dict[str, Any]] = field(default_factory=list)
     # more writes in the same transaction, given the session and the record as written
-    also: Callable[[Session, dict[str, Any], datetime], None] | None = None
+    also: Callable[[Connection, dict[str, Any], datetime], None] | None = None
 
 
 def timeline_entry(
@@ -266,7 +270,7 @@ def timeline_entry(
 
 
 def insert_timeline(
-    session: Session, custody_id: str, entries: list[dict[str, Any]], recorded_at: datetime
+    session: Connection, custody_id: str, entries: list[dict[str, Any]], recorded_at: datetime
 ) -> None:
     if entries:
         session.execute(
@@ -314,12 +318,12 @@ def change_record(
     return new, now
 
 
-def allocate_custody_number(session: Session, prefix: str, year: int) -> str:
+def allocate_custody_number(session: Connection, prefix: str, year: int) -> str:
     """Next number for prefix and year, `<prefix>-<year>-<sequence, 6+ digits>`: one atomic upsert, so
     two bookings (even in two processes on PostgreSQL) never get the same number."""
     c = tables().counters
     key = f"{prefix}-{year:04d}"
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if session.dialect.name == "postgresql" else sqlite_insert
     stmt = insert(c).values(key=key, value=1)
     stmt = stmt.on_conflict_do_update(index_elements=[c.c.key], set_={"value": c.c.value + 1})
     stmt = stmt.returning(c.c.value)

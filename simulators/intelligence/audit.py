@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, request
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from simulators.core.clock import isoformat
 from simulators.core.context import sim
@@ -47,7 +46,7 @@ def audit_row(
     }
 
 
-def write_audit(rows: list[dict[str, Any]], session: Session | None = None) -> None:
+def write_audit(rows: list[dict[str, Any]], session: Connection | None = None) -> None:
     """Store audit rows: in `session` (a write's transaction) or in a transaction of their own."""
     if not rows:
         return

@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from simulators.core.context import sim
 from simulators.core.events import event_body
@@ -27,7 +26,7 @@ AUDIENCE_LESSER = "lesser"
 HREFS = {"report": "/reports/{id}"}
 
 
-def emit(session: Session, event_type: str, report_id: str, data: dict[str, Any], audience: str) -> None:
+def emit(session: Connection, event_type: str, report_id: str, data: dict[str, Any], audience: str) -> None:
     """Append one report event and who may see it; call inside the write's transaction."""
     ctx = sim()
     result = session.execute(

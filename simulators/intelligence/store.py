@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, func, select
 
 from simulators.core.clock import isoformat
 from simulators.intelligence.access import open_to_lesser
@@ -22,7 +21,7 @@ def fold(text: str) -> str:
     return text.casefold()
 
 
-def fetch(session: Session, report_id: str, *, for_update: bool = False) -> Any:
+def fetch(session: Connection, report_id: str, *, for_update: bool = False) -> Any:
     reports = itables().reports
     stmt = select(reports).where(reports.c.report_id == report_id.lower())
     if for_update:
@@ -30,7 +29,7 @@ def fetch(session: Session, report_id: str, *, for_update: bool = False) -> Any:
     return session.execute(stmt).first()
 
 
-def next_reference(session: Session, year: int) -> str:
+def next_reference(session: Connection, year: int) -> str:
     """`INT-YYYY-NNNNNN`, one more than the highest of that year (unique index guards races)."""
     reports = itables().reports
     prefix = f"INT-{year:04d}-"
@@ -75,7 +74,7 @@ def subject_rows(report_id: str, subjects: list[dict[str, str]]) -> list[dict[st
     ]
 
 
-def insert_report(session: Session, values: dict[str, Any], subjects: list[dict[str, str]]) -> None:
+def insert_report(session: Connection, values: dict[str, Any], subjects: list[dict[str, str]]) -> None:
     t = itables()
     session.execute(t.reports.insert().values(**values))
     rows = subject_rows(values["report_id"], subjects)
@@ -83,7 +82,7 @@ def insert_report(session: Session, values: dict[str, Any], subjects: list[dict[
         session.execute(t.subjects.insert(), rows)
 
 
-def replace_subjects(session: Session, report_id: str, subjects: list[dict[str, str]]) -> None:
+def replace_subjects(session: Connection, report_id: str, subjects: list[dict[str, str]]) -> None:
     t = itables()
     session.execute(t.subjects.delete().where(t.subjects.c.report_id == report_id))
     rows = subject_rows(report_id, subjects)
@@ -91,7 +90,9 @@ def replace_subjects(session: Session, report_id: str, subjects: list[dict[str, 
         session.execute(t.subjects.insert(), rows)
 
 
-def keep_version(session: Session, report_id: str, version: int, at: datetime, snap: dict[str, Any]) -> None:
+def keep_version(
+    session: Connection, report_id: str, version: int, at: datetime, snap: dict[str, Any]
+) -> None:
     session.execute(
         itables()
         .versions.insert()
@@ -99,6 +100,6 @@ def keep_version(session: Session, report_id: str, version: int, at: datetime, s
     )
 
 
-def update_report(session: Session, report_id: str, values: dict[str, Any]) -> None:
+def update_report(session: Connection, report_id: str, values: dict[str, Any]) -> None:
     reports = itables().reports
     session.execute(reports.update().where(reports.c.report_id == report_id).values(**values))

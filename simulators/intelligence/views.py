@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from simulators.core.clock import isoformat
 from simulators.intelligence.access import View, may_see
@@ -21,7 +20,7 @@ from simulators.intelligence.context import itables
 from simulators.intelligence.review import review_overdue
 
 
-def subjects_of(session: Session, report_ids: Iterable[str]) -> dict[str, list[dict[str, str]]]:
+def subjects_of(session: Connection, report_ids: Iterable[str]) -> dict[str, list[dict[str, str]]]:
     """Subjects per report, in their submitted order."""
     ids = list(report_ids)
     out: dict[str, list[dict[str, str]]] = defaultdict(list)
