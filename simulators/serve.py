@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format=f"[{args.system}] %(levelname)s %(message)s")
+    # "Task queue depth is N" on every queued request under a load test: noise that costs CPU.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         app = build_app(args.system, base_url=f"http://{args.host}:{args.port}")
     except DatabaseError as exc:

@@ -26,13 +26,14 @@ def record_event(
 ) -> None:
     """Append one event; call inside the write's own transaction."""
     session.execute(
-        events.insert().values(
-            occurred_at=sim().clock.now(),
-            type=event_type,
-            resource_type=resource_type,
-            resource_id=str(resource_id),
-            data=data or {},
-        )
+        events.insert(),
+        {
+            "occurred_at": sim().clock.now(),
+            "type": event_type,
+            "resource_type": resource_type,
+            "resource_id": str(resource_id),
+            "data": data or {},
+        },
     )
 
 

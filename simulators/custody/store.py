@@ -290,11 +290,13 @@ def change_record(
         rec = load_or_404(s, custody_id, for_update=True)
         check_if_match(rec)
         change = action(rec, detention_of(rec), now)
-        new = {**rec, **change.values}
-        new.update(derived_columns(new))
-        new["version"] = rec["version"] + 1
-        new["updated_at"] = now
-        values = {k: v for k, v in new.items() if k != "custody_id"}
+        values = {**change.values}
+        values.update(derived_columns({**rec, **values}))
+        values["version"] = rec["version"] + 1
+        values["updated_at"] = now
+        new = {**rec, **values}
+        # Only the columns that change: re-sending every JSON column cost more than the update.
+        values = {k: v for k, v in values.items() if k in change.values or rec.get(k) != v}
         result = s.execute(
             t.update().where(t.c.custody_id == custody_id, t.c.version == rec["version"]).values(**values)
         )
