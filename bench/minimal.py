@@ -24,6 +24,8 @@ import requests
 from flask import Flask, jsonify
 from waitress.server import create_server
 
+from simulators.serve import GIL_SWITCH_SECONDS
+
 PATH = "/ok"
 REPO = Path(__file__).resolve().parent.parent
 
@@ -45,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="[minimal] %(levelname)s %(message)s")
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)  # the simulators' setting (simulators/serve.py)
     server = create_server(
         create_app(), host=args.host, port=args.port, threads=args.threads, ident="interop"
     )

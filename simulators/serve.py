@@ -19,6 +19,8 @@ from waitress.server import create_server
 from simulators.core.config import SYSTEMS, SimConfig
 from simulators.core.db import DatabaseError
 
+GIL_SWITCH_SECONDS = 0.001
+
 
 def build_app(system: str, **overrides: Any) -> Any:
     module = importlib.import_module(f"simulators.{system}")
@@ -35,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format=f"[{args.system}] %(levelname)s %(message)s")
     # "Task queue depth is N" on every queued request under a load test: noise that costs CPU.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    # A request that releases the GIL for SQLite (holding the write lock) waited up to the default
+    # 5 ms to get it back from threads parsing other requests; 1 ms keeps that queue moving
+    # (measured: writes +20-30%, reads +10-25% at peak under wrk).
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     try:
         app = build_app(args.system, base_url=f"http://{args.host}:{args.port}")
     except DatabaseError as exc:

@@ -7,12 +7,28 @@ rolls back as a whole, so a fault mid-write leaves the database consistent.
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Column, Connection, Engine, MetaData, String, Table, create_engine, event, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    Select,
+    String,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
@@ -68,6 +84,17 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+@functools.lru_cache(maxsize=256)
+def select_by(column: Column[Any], for_update: bool = False) -> Select[Any]:
+    """`SELECT * FROM <table> WHERE <column> = :key`, built once per column.
+
+    For the hot reads by id: building the statement (and its cache key) on every call cost as
+    much as running it. Execute with `{"key": value}`.
+    """
+    stmt = select(column.table).where(column == bindparam("key"))  # type: ignore[arg-type]
+    return stmt.with_for_update() if for_update else stmt
+
+
 def state_table(metadata: MetaData, system: str) -> Table:
     """Key/value table for simulator state that must be shared across worker processes."""
     return Table(
@@ -85,6 +112,11 @@ class Database:
         self.url = url
         self.metadata = metadata
         self.engine = make_engine(url)
+        # SQLite has one writer at a time, and a writer that finds the file locked sleeps in
+        # SQLite's busy handler (1, 2, 5, 10 ... ms) before it retries. Writers of this process queue
+        # on a Python lock instead, which hands over the moment the last one commits; writers in
+        # other processes still meet the busy timeout.
+        self._write_lock = threading.RLock() if self.dialect == "sqlite" else None
 
     @property
     def dialect(self) -> str:
@@ -129,8 +161,12 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """A connection inside one transaction: committed on success, rolled back on any error."""
-        with self.engine.begin() as conn:
-            yield conn
+        if self._write_lock is None:
+            with self.engine.begin() as conn:
+                yield conn
+        else:
+            with self._write_lock, self.engine.begin() as conn:
+                yield conn
 
     def session(self) -> Connection:
         """A connection for reads (callers close it, usually with `with`).

@@ -26,7 +26,6 @@ def create_app(
     tabs = custody_tables()
     extras: dict[str, Any] = {
         "custody_tables": tabs,
-        "custody_write_lock": threading.Lock(),
         "custody_outbox_lock": threading.Lock(),
         "custody_worker_lock": threading.Lock(),
         "reset_hooks": [_forget_records_client],

@@ -9,8 +9,6 @@ lock turns "database is locked" races into a short wait).
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,12 +16,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import request
-from sqlalchemy import Connection, Select, Table, bindparam, select, text
+from sqlalchemy import Connection, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from simulators.core.clock import isoformat, parse_instant
 from simulators.core.context import SimulatorContext, sim
+from simulators.core.db import select_by
 from simulators.core.events import record_event
 from simulators.core.problems import Problem
 from simulators.core.quirks import quirk_active
@@ -74,10 +73,10 @@ def raise_if(breach: pace.Breach | None) -> None:
 
 @contextmanager
 def write_transaction(ctx: SimulatorContext | None = None) -> Iterator[Connection]:
-    """One write transaction, serialised in-process; on SQLite the write lock is taken first."""
+    """One write transaction (serialised in-process by the database); on SQLite the write lock is
+    taken first."""
     ctx = ctx or sim()
-    lock: threading.Lock = ctx.extras["custody_write_lock"]
-    with lock, ctx.db.transaction() as session:
+    with ctx.db.transaction() as session:
         if ctx.db.dialect == "sqlite":
             # Take the write lock before reading, so no other writer can slip in between.
             session.execute(text("UPDATE custody_number_counters SET value = value WHERE 1 = 0"))
@@ -213,17 +212,10 @@ def record_headers(rec: dict[str, Any]) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------- reads
 
 
-@functools.lru_cache(maxsize=64)
-def _by_id(table: Table, for_update: bool) -> Select:
-    """Built once per table: building a statement per call cost as much as running it."""
-    stmt = select(table).where(table.c.custody_id == bindparam("custody_id"))
-    return stmt.with_for_update() if for_update else stmt
-
-
 def load(session: Connection, custody_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
     """One record as a dict; `for_update` locks the row on PostgreSQL (other processes wait)."""
     lock = for_update and session.dialect.name == "postgresql"
-    row = session.execute(_by_id(tables().records, lock), {"custody_id": custody_id}).first()
+    row = session.execute(select_by(tables().records.c.custody_id, lock), {"key": custody_id}).first()
     return dict(row._mapping) if row else None
 
 
