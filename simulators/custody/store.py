@@ -9,6 +9,7 @@ lock turns "database is locked" races into a short wait).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import request
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Table, Update, bindparam, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -271,6 +272,15 @@ def insert_timeline(
         )
 
 
+@functools.lru_cache(maxsize=8)
+def _versioned_update(table: Table) -> Update:
+    """UPDATE ... WHERE id and version match (optimistic concurrency); SET comes from the parameters.
+    Built once: building it per write cost a third as much as running it."""
+    return table.update().where(
+        table.c.custody_id == bindparam("where_id"), table.c.version == bindparam("where_version")
+    )
+
+
 def change_record(
     custody_id: str, action: Callable[[dict[str, Any], pace.Detention, datetime], Change]
 ) -> tuple[dict[str, Any], datetime]:
@@ -290,7 +300,7 @@ def change_record(
         # Only the columns that change: re-sending every JSON column cost more than the update.
         values = {k: v for k, v in values.items() if k in change.values or rec.get(k) != v}
         result = s.execute(
-            t.update().where(t.c.custody_id == custody_id, t.c.version == rec["version"]).values(**values)
+            _versioned_update(t), {"where_id": custody_id, "where_version": rec["version"], **values}
         )
         if result.rowcount != 1:
             raise Problem(
