@@ -194,22 +194,29 @@ def _template_and_method() -> tuple[str, str]:
     return _rule_template(request.url_rule.rule), method
 
 
-def population_marker(config: SimConfig) -> dict[str, Any]:
+def population_marker(ctx: SimulatorContext) -> dict[str, Any]:
+    """What the stored population was made from: a start with any of it changed loads again."""
     from simulators.population import GENERATOR_VERSION
 
     return {
-        "seed": config.seed,
-        "people": config.population,
-        "defect_rate": config.defect_rate,
+        "seed": ctx.config.seed,
+        "people": ctx.config.population,
+        "defect_rate": ctx.config.defect_rate,
         "version": GENERATOR_VERSION,
+        "schema": ctx.db.schema_fingerprint(),
     }
 
 
 def ensure_population_loaded(ctx: SimulatorContext, force: bool = False) -> dict[str, Any]:
-    """Load the seeded population once; reuse it on the next start when nothing changed."""
+    """Load the seeded population once; reuse it on the next start when nothing changed.
+
+    `force` (`/_sim/reset`) empties the tables and loads again. A start that finds another
+    population, or none, recreates this system's tables first: `create_all` adds no column or
+    index to a table that already exists, so a database from an older schema would keep it.
+    """
     from simulators.population import PopulationSpec, ensure_population
 
-    marker = population_marker(ctx.config)
+    marker = population_marker(ctx)
     state = ctx.tables.state
     if not force:
         with ctx.db.session() as s:
@@ -220,7 +227,11 @@ def ensure_population_loaded(ctx: SimulatorContext, force: bool = False) -> dict
         seed=ctx.config.seed, people=ctx.config.population, defect_rate=ctx.config.defect_rate
     )
     folder = ensure_population(spec, ctx.config.population_cache or (ctx.config.home / "population"))
-    ctx.db.truncate_all()
+    if force:
+        ctx.db.truncate_all()
+    else:
+        ctx.db.drop_all()
+        ctx.db.create_all()
     assert ctx.loader is not None
     ctx.loader(ctx, folder)
     ctx.db.analyze()

@@ -8,6 +8,7 @@ rolls back as a whole, so a fault mid-write leaves the database consistent.
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -137,6 +138,16 @@ class Database:
 
     def create_all(self) -> None:
         self.metadata.create_all(self.engine)
+
+    def schema_fingerprint(self) -> str:
+        """A short hash of this system's tables, columns and indexes, to tell schemas apart."""
+        parts = []
+        for table in self.metadata.sorted_tables:
+            parts.append(table.name)
+            parts.extend(f"{c.name}:{c.type!r}:{c.nullable}:{c.primary_key}" for c in table.columns)
+            for ix in sorted(table.indexes, key=lambda i: str(i.name)):
+                parts.append(f"index {ix.name} {ix.unique} {','.join(str(e) for e in ix.expressions)}")
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
     def drop_all(self) -> None:
         self.metadata.drop_all(self.engine)

@@ -49,9 +49,9 @@ def search_nominals():  # type: ignore[no-untyped-def]
             items = [{**nominals.nominal_body(r), "match": None} for r in page.items]
             return page_body(items, Page(items, page.next_cursor, limit))
         hits = search.search(s, t, criteria)
-    key = decode_cursor(cursor) if cursor else search.NO_CURSOR
-    found, next_key = search.page_after(hits, key, limit)
-    items = [{**nominals.nominal_body(h.row), "match": h.match} for h in found]
+        key = decode_cursor(cursor) if cursor else search.NO_CURSOR
+        found, next_key = search.page_after(hits, key, limit)
+        items = search.page_items(s, t, criteria, found)
     return page_body(items, Page(items, encode_cursor(next_key) if next_key else None, limit))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from simulators.core.clock import parse_instant
 from simulators.core.context import sim
@@ -29,7 +29,7 @@ def today() -> date:
     return now().date()
 
 
-def emit(s: Session, event_type: str, resource_type: str, resource_id: str, data: dict[str, Any]) -> None:
+def emit(s: Connection, event_type: str, resource_type: str, resource_id: str, data: dict[str, Any]) -> None:
     """Append a change-feed event inside the write's own transaction."""
     record_event(s, sim().tables.events, event_type, resource_type, resource_id, data)
 

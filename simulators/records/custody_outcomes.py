@@ -13,8 +13,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from simulators.core.clock import isoformat
 from simulators.core.problems import Problem
@@ -73,7 +72,7 @@ def _stored_outcome(body: dict[str, Any], decided: datetime) -> dict[str, Any]:
 
 
 def record(
-    s: Session, t: RecordsTables, occurrence: Any, body: dict[str, Any], now: datetime
+    s: Connection, t: RecordsTables, occurrence: Any, body: dict[str, Any], now: datetime
 ) -> tuple[dict, bool]:
     """Record one custody outcome; returns (body, created). Raises, writing nothing, on a broken rule."""
     co = t.custody_outcomes

@@ -12,8 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from simulators.core.clock import isoformat
 from simulators.core.problems import Problem
@@ -62,7 +61,7 @@ def link_body(row: Any, obj: Any = None, loc: Any = None) -> dict[str, Any]:
     }
 
 
-def link_bodies(s: Session, t: RecordsTables, rows: list[Any]) -> list[dict[str, Any]]:
+def link_bodies(s: Connection, t: RecordsTables, rows: list[Any]) -> list[dict[str, Any]]:
     """Bodies of link rows, with their objects and locations loaded in two queries."""
     obj_ids = {r.object_id for r in rows if r.object_id}
     loc_ids = {r.location_id for r in rows if r.location_id}
@@ -122,7 +121,7 @@ def normalise_identifier(kind: str, identifier: str | None) -> str | None:
     return value
 
 
-def _object_id(s: Session, t: RecordsTables, obj: dict[str, Any], at: datetime) -> str:
+def _object_id(s: Connection, t: RecordsTables, obj: dict[str, Any], at: datetime) -> str:
     kind = obj["kind"]
     identifier = normalise_identifier(kind, obj.get("identifier"))
     description = (obj.get("description") or "").strip() or None
@@ -143,7 +142,7 @@ def _object_id(s: Session, t: RecordsTables, obj: dict[str, Any], at: datetime) 
     return object_id
 
 
-def _location_id(s: Session, t: RecordsTables, loc: dict[str, Any], at: datetime) -> str:
+def _location_id(s: Connection, t: RecordsTables, loc: dict[str, Any], at: datetime) -> str:
     errs = FieldErrors()
     line1, town = loc["line1"].strip(), loc["town"].strip()
     if not line1 or not town:
@@ -172,7 +171,7 @@ def _location_id(s: Session, t: RecordsTables, loc: dict[str, Any], at: datetime
     return location_id
 
 
-def person_roles(s: Session, t: RecordsTables, occurrence_id: str, nominal_id: str) -> dict[str, str]:
+def person_roles(s: Connection, t: RecordsTables, occurrence_id: str, nominal_id: str) -> dict[str, str]:
     """role -> link_id of a person's links on an occurrence."""
     lk = t.links
     return {
@@ -186,7 +185,7 @@ def person_roles(s: Session, t: RecordsTables, occurrence_id: str, nominal_id: s
 
 
 def add_link(
-    s: Session,
+    s: Connection,
     t: RecordsTables,
     occurrence: Any,
     body: dict[str, Any],

@@ -15,8 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Table
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, Connection, DateTime, Table
 
 from simulators.core.context import SimulatorContext
 from simulators.domain import codelists
@@ -51,13 +50,13 @@ def _batches(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
         yield batch
 
 
-def bulk_insert(s: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+def bulk_insert(s: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """executemany straight through the driver: SQLAlchemy's per-row parameter processing costs more
     than the insert itself at 100,000 people. Values are converted here as the column types would:
     JSON to text, instants to UTC (SQLite: SQLAlchemy's own text layout)."""
     if not rows:
         return
-    conn = s.connection()
+    conn = s  # transactions are Core connections (simulators/core/db.py)
     dialect = conn.dialect
     columns = [c for c in table.columns if c.name in rows[0]]
     sqlite = dialect.name == "sqlite"
@@ -166,7 +165,7 @@ def load_population(ctx: SimulatorContext, folder: Path) -> None:
     t = ctx.extras[TABLES_KEY]
     tables = (t.nominals, t.name_keys, t.occurrences, t.links)
     with ctx.db.transaction() as s:
-        conn = s.connection()
+        conn = s  # transactions are Core connections (simulators/core/db.py)
         if conn.dialect.name == "sqlite":
             # The page cache is per connection and stays with it in the pool: 256 MiB here kept every
             # records process at ~450 MB for good; 16 MiB loads 100,000 people about as fast (~200 MB peak).

@@ -10,8 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from simulators.core.problems import Problem
 from simulators.records import names, nominals
@@ -64,7 +63,7 @@ def merged_document(survivor: Any, duplicate: Any) -> dict[str, Any]:
     return doc
 
 
-def _check_links(s: Session, t: RecordsTables, survivor_id: str, duplicate_id: str) -> None:
+def _check_links(s: Connection, t: RecordsTables, survivor_id: str, duplicate_id: str) -> None:
     rows = s.execute(
         select(t.links.c.occurrence_id, t.links.c.nominal_id, t.links.c.role).where(
             t.links.c.nominal_id.in_([survivor_id, duplicate_id])
@@ -86,7 +85,7 @@ def _check_links(s: Session, t: RecordsTables, survivor_id: str, duplicate_id: s
 
 
 def merge_nominals(
-    s: Session,
+    s: Connection,
     t: RecordsTables,
     survivor_id: str,
     duplicate_id: str,
@@ -188,7 +187,7 @@ def merge_nominals(
     return after, data
 
 
-def _repoint_links(s: Session, t: RecordsTables, survivor_id: str, duplicate_id: str) -> list[str]:
+def _repoint_links(s: Connection, t: RecordsTables, survivor_id: str, duplicate_id: str) -> list[str]:
     """Move the duplicate's person links to the survivor, dropping ones the survivor already has."""
     lk = t.links
     co = t.custody_outcomes

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, func, select
 
 from simulators.core.clock import isoformat
 from simulators.core.problems import Problem
@@ -110,7 +109,7 @@ def parse_times(body: dict[str, Any], now: datetime, current: Any = None) -> dic
     return times
 
 
-def next_reference(s: Session, t: RecordsTables, year: int) -> str:
+def next_reference(s: Connection, t: RecordsTables, year: int) -> str:
     """OCC-YYYY-NNNNNN: one more than the highest of the year."""
     prefix = f"OCC-{year:04d}-"
     highest = s.execute(
@@ -120,7 +119,7 @@ def next_reference(s: Session, t: RecordsTables, year: int) -> str:
     return f"{prefix}{seq:06d}"
 
 
-def get_row(s: Session, t: RecordsTables, occurrence_id: str) -> Any:
+def get_row(s: Connection, t: RecordsTables, occurrence_id: str) -> Any:
     row = s.execute(select(t.occurrences).where(t.occurrences.c.occurrence_id == occurrence_id)).first()
     if row is None:
         raise Problem("not-found", f"No occurrence {occurrence_id}.")
@@ -145,7 +144,7 @@ def custody_outcome_body(row: Any) -> dict[str, Any]:
     }
 
 
-def occurrence_bodies(s: Session, t: RecordsTables, rows: list[Any]) -> list[dict[str, Any]]:
+def occurrence_bodies(s: Connection, t: RecordsTables, rows: list[Any]) -> list[dict[str, Any]]:
     """Bodies of occurrence rows with links and custody outcomes (two queries per page of rows)."""
     ids = [r.occurrence_id for r in rows]
     links: dict[str, list[Any]] = {i: [] for i in ids}

@@ -14,6 +14,8 @@ from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, MetaD
 from simulators.core.tables import versioned_columns
 
 _TS = DateTime(timezone=True)
+#: Width of the name-key columns; longer keys are stored cut short (search allows for that).
+NAME_KEY_WIDTH = 200
 
 
 @dataclass(frozen=True)
@@ -58,13 +60,21 @@ def records_tables() -> RecordsTables:
             "nominal_id", String(36), ForeignKey("records_nominals.nominal_id"), nullable=False, index=True
         ),
         Column("alias_index", Integer),  # None: the primary name; n: aliases[n]
-        Column("surname_key", String(200), nullable=False, index=True),
-        Column("surname_variant", String(200), nullable=False, index=True),
-        Column("surname_phonetic", String(8), nullable=False, index=True),
-        Column("forename_key", String(200), nullable=False),
-        Column("forename_variant", String(200), nullable=False),
+        Column("surname_key", String(NAME_KEY_WIDTH), nullable=False, index=True),
+        Column("surname_variant", String(NAME_KEY_WIDTH), nullable=False, index=True),
+        Column("surname_phonetic", String(8), nullable=False),
+        Column("forename_key", String(NAME_KEY_WIDTH), nullable=False),
+        Column("forename_variant", String(NAME_KEY_WIDTH), nullable=False),
         Column("forename_phonetic", String(8), nullable=False),
         Column("date_of_birth", String(10), index=True),
+        # Search narrows by Soundex, paired with the other criterion given so the database bounds
+        # the candidates (Taylor has 2,314 name records, Taylor + J500 about 60): surname and
+        # forename, surname and date of birth, forename and date of birth; one name alone uses a prefix.
+        # The first keeps the name of the surname-only index it replaced: reloading a population
+        # drops and rebuilds indexes by name, so an existing database swaps it.
+        Index("ix_records_name_keys_surname_phonetic", "surname_phonetic", "forename_phonetic"),
+        Index("ix_records_name_keys_surname_dob", "surname_phonetic", "date_of_birth"),
+        Index("ix_records_name_keys_forename_dob", "forename_phonetic", "date_of_birth"),
     )
     merges = Table(
         "records_merges",

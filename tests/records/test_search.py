@@ -129,6 +129,57 @@ def test_full_and_partial_dates_of_birth_match_both_ways(api: Api) -> None:
     assert api.get("/nominals", params={"date_of_birth": "23/11/1972"}).status_code == 400
 
 
+def test_equal_scores_report_the_stronger_surname_match_then_the_first_record(api: Api) -> None:
+    """Two name records of one nominal may score the same; which one `match` describes is fixed."""
+    surname, forename = uniq("Tie"), uniq("Fa")
+    alias = {"surname": surname, "forenames": [forename], "date_of_birth": "1985-03-04"}
+    n = api.create(surname=surname, forenames=[forename], date_of_birth="1985", aliases=[alias])
+    # Primary name with a partial date of birth (0.9) against the alias with the exact one (0.9).
+    match = found(api, surname=surname, date_of_birth="1985-03-04")[n["nominal_id"]]["match"]
+    assert (match["score"], match["via_alias"], match["date_of_birth_match"]) == (0.9, False, "partial")
+    # Without a surname the stronger date-of-birth match decides.
+    match = found(api, forename=forename, date_of_birth="1985-03-04")[n["nominal_id"]]["match"]
+    assert (match["score"], match["via_alias"], match["date_of_birth_match"]) == (0.9, True, "exact")
+    assert match["alias"] == alias
+    # Alias 0 sounds like the surname (0.7 x 1.0), alias 1 sounds like the forename (1.0 x 0.7).
+    sounds_like_surname, sounds_like_forename = "Ty" + surname[2:], "Fo" + forename[2:]
+    aliases = [
+        {"surname": sounds_like_surname, "forenames": [forename]},
+        {"surname": surname, "forenames": [sounds_like_forename]},
+    ]
+    m = api.create(surname=uniq("Other"), aliases=aliases)
+    match = found(api, surname=surname, forename=forename)[m["nominal_id"]]["match"]
+    assert (match["score"], match["name_match"]) == (0.63, "phonetic")
+    assert match["alias"] == {**aliases[1], "date_of_birth": None}
+
+
+def test_candidate_query_compares_only_the_keys_that_decide() -> None:
+    """The SQL side compares fewer keys than `names.compare` (so an index bounds it): same rows."""
+    from simulators.records import names, search
+    from simulators.records.nominals import name_key_rows
+
+    corpus = [
+        *("Smith", "Smyth", "Smithe", "Schmidt", "Jones", "Johns", "Taylor", "Tailor"),
+        *("Macdonald", "McDonald", "Mac Donald", "O'Brien", "OBRIEN", "Zoë", "Zoe", "Straße", "Strasse"),
+        *("Stephen", "Steven", "Stevan", "Jon", "John", "Joan", "Mohammed", "Muhammad", "Catherine"),
+        *("Иванов", "Иван", "张伟", "Ng", "123", "Æ" * 100, "ﬃ" * 70, "ﬃ" * 70 + "x"),
+        *("a" * 200, "a" * 200 + "bcd", "a" * 199 + "b", "ab" * 150, "ab" * 150 + "c"),
+    ]
+    stored = [
+        row
+        for i, name in enumerate(corpus)
+        for row in name_key_rows(str(i), {"surname": name, "forenames": [name]})
+    ]
+    for name in corpus:
+        for part, keys_of in (("surname", names.surname_keys), ("forename", names.forename_keys)):
+            query = keys_of(name)
+            compared = search._compared_keys(query)
+            for row in stored:
+                held = (row[f"{part}_key"], row[f"{part}_variant"], row[f"{part}_phonetic"])
+                in_sql = any(held[i] == query[i] for i in compared)
+                assert in_sql == (names.compare(query, held) is not None), (part, name, held)
+
+
 def test_all_criteria_must_match(api: Api) -> None:
     n = api.create(surname=uniq("Andy"))
     assert n["nominal_id"] in found(api, surname=n["surname"], pnc_id=n["pnc_id"])
