@@ -29,8 +29,7 @@ class EmbeddedEcosystem:
     def stop(self) -> None:
         for server in self.servers.values():
             server.stop()
-            server.app.extensions["interop"].traffic.close()
-            server.app.extensions["interop"].db.dispose()
+            server.app.extensions["interop"].close()
         self.servers.clear()
 
 

@@ -60,8 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit:
         pass
     finally:
-        app.extensions["interop"].traffic.close()
-        app.extensions["interop"].db.dispose()
+        app.extensions["interop"].close()
     return 0
 
 

@@ -69,8 +69,7 @@ class RunningSim:
     def stop(self, check_responses: bool = True) -> None:
         self.server.stop()
         bad = self.invalid_responses() if check_responses else []
-        self.ctx.traffic.close()
-        self.ctx.db.dispose()
+        self.ctx.close()
         assert not bad, f"{self.system} sent responses that break its spec: " + "; ".join(
             f"{b['method']} {b['path']} -> {b['status']}: {b['errors']}" for b in bad[:5]
         )

@@ -43,6 +43,11 @@ class SimulatorContext:
     def system(self) -> str:
         return self.config.system
 
+    def close(self) -> None:
+        """At shutdown, after the server stopped: write the queued traffic log, release the database."""
+        self.traffic.close()
+        self.db.dispose()
+
 
 def sim() -> SimulatorContext:
     """The context of the simulator handling the current request."""

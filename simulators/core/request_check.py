@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Request
 
 from simulators.core.schemas import JSON_TYPES, CompiledSchemas, field_errors, resolve
@@ -199,9 +200,9 @@ class RequestChecker:
             )
             return
         if media_type in JSON_TYPES:
-            try:
-                instance = json.loads(data)
-            except ValueError:
+            try:  # parsed once: Flask keeps it for the handler's own get_json()
+                instance = request.get_json(force=True)
+            except BadRequest:
                 outcome.fail("bad-request", 400, "body", "the body is not valid JSON")
                 return
         elif media_type == "application/x-www-form-urlencoded":

@@ -38,7 +38,7 @@ def simulator_on_loopback(tmp_path: Path) -> Iterator[ServerThread]:
     server = records_simulator(tmp_path, "127.0.0.1")
     yield server
     server.stop()
-    server.app.extensions["interop"].db.dispose()
+    server.app.extensions["interop"].close()
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def simulator_on_gateway(docker_client: Any, tmp_path: Path) -> Iterator[ServerT
     server = records_simulator(tmp_path, host_gateway_address(docker_client))
     yield server
     server.stop()
-    server.app.extensions["interop"].db.dispose()
+    server.app.extensions["interop"].close()
 
 
 def _both_ways(base_url: str) -> str:
