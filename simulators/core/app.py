@@ -235,9 +235,7 @@ def ensure_population_loaded(ctx: SimulatorContext, force: bool = False) -> dict
     assert ctx.loader is not None
     ctx.loader(ctx, folder)
     ctx.db.analyze()
-    with ctx.db.transaction() as s:
-        s.execute(state.delete().where(state.c.key == POPULATION_KEY))
-        s.execute(state.insert().values(key=POPULATION_KEY, value=marker))
+    ctx.state.put(POPULATION_KEY, marker)
     return marker
 
 

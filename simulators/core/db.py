@@ -7,6 +7,7 @@ rolls back as a whole, so a fault mid-write leaves the database consistent.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import threading
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    Update,
     bindparam,
     create_engine,
     event,
@@ -94,6 +96,25 @@ def select_by(column: Column[Any], for_update: bool = False) -> Select[Any]:
     """
     stmt = select(column.table).where(column == bindparam("key"))  # type: ignore[arg-type]
     return stmt.with_for_update() if for_update else stmt
+
+
+@functools.lru_cache(maxsize=64)
+def _versioned_update(id_column: Column[Any]) -> Update:
+    table = id_column.table
+    return table.update().where(  # type: ignore[attr-defined]
+        id_column == bindparam("where_key"), table.c.version == bindparam("where_version")
+    )
+
+
+def update_if_version(
+    conn: Connection, id_column: Column[Any], key: Any, version: int, values: dict[str, Any]
+) -> bool:
+    """UPDATE the row whose `id_column` is `key` only while it is still at `version` (optimistic
+    concurrency); False when another writer changed it first. SET comes from `values`. The
+    statement is built once per table: building it per write cost a third as much as running it.
+    """
+    params = {"where_key": key, "where_version": version, **values}
+    return conn.execute(_versioned_update(id_column), params).rowcount == 1
 
 
 def state_table(metadata: MetaData, system: str) -> Table:
@@ -172,12 +193,8 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """A connection inside one transaction: committed on success, rolled back on any error."""
-        if self._write_lock is None:
-            with self.engine.begin() as conn:
-                yield conn
-        else:
-            with self._write_lock, self.engine.begin() as conn:
-                yield conn
+        with self._write_lock or contextlib.nullcontext(), self.engine.begin() as conn:
+            yield conn
 
     def session(self) -> Connection:
         """A connection for reads (callers close it, usually with `with`).

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +20,7 @@ from simulators.core.schemas import JSON_TYPES, CompiledSchemas, field_errors, r
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
 LOCATIONS = ("path", "query", "header")
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @dataclass
@@ -99,22 +99,15 @@ class RequestChecker:
     def __init__(self, spec: dict[str, Any], schemas: CompiledSchemas | None = None) -> None:
         self.spec = spec
         self._schemas = schemas or CompiledSchemas(spec)
-        self._plans: dict[tuple[str, str], _Plan | None] = {}
-        self._lock = threading.Lock()
+        # Plans are cheap (dictionary look-ups), so every operation's is made here, once.
+        self._plans = {
+            (template, method): self._build_plan(item, op)
+            for template, item in spec.get("paths", {}).items()
+            for method, op in item.items()
+            if method in HTTP_METHODS
+        }
 
-    def _plan(self, template: str, method: str) -> _Plan | None:
-        key = (template, method)
-        if key not in self._plans:
-            with self._lock:
-                if key not in self._plans:
-                    self._plans[key] = self._build_plan(template, method)
-        return self._plans[key]
-
-    def _build_plan(self, template: str, method: str) -> _Plan | None:
-        item = self.spec.get("paths", {}).get(template)
-        op = (item or {}).get(method)
-        if op is None:
-            return None
+    def _build_plan(self, item: dict[str, Any], op: dict[str, Any]) -> _Plan:
         merged: dict[tuple[str, str], dict[str, Any]] = {}
         for raw in [*item.get("parameters", []), *op.get("parameters", [])]:  # operation's win
             p = resolve(self.spec, raw)
@@ -145,7 +138,7 @@ class RequestChecker:
     def check(self, request: Request, template: str, method: str) -> ValidationOutcome:
         """Every way `request` breaks the operation's parameters and body (empty when it conforms)."""
         outcome = ValidationOutcome()
-        plan = self._plan(template, method)
+        plan = self._plans.get((template, method))
         if plan is None:
             return outcome
         for param in plan.parameters:

@@ -47,6 +47,8 @@ class SharedState:
 
     def get(self, key: str) -> Any | None:
         """The stored value of `key` (one of KEYS), or None when it was never set."""
+        if key not in KEYS:
+            raise KeyError(f"{key!r} is not a shared setting ({', '.join(KEYS)})")
         if not has_request_context():
             return self._read().get(key)
         snapshot = g.get(_SNAPSHOT)
@@ -56,8 +58,8 @@ class SharedState:
         return snapshot.get(key)
 
     def put(self, key: str, value: Any) -> None:
-        if key not in KEYS:
-            raise KeyError(f"{key!r} is not a shared setting ({', '.join(KEYS)})")
+        """Store `value` under `key`. Keys outside KEYS (the population marker) are stored too,
+        but only KEYS are in the per-request snapshot that `get` answers from."""
         table = self._table
         with self._db.transaction() as s:
             s.execute(table.delete().where(table.c.key == key))

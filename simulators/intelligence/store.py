@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from simulators.core.clock import isoformat
+from simulators.core.db import select_by
 from simulators.intelligence.access import open_to_lesser
 from simulators.intelligence.context import itables
 
@@ -22,11 +23,9 @@ def fold(text: str) -> str:
 
 
 def fetch(session: Connection, report_id: str, *, for_update: bool = False) -> Any:
-    reports = itables().reports
-    stmt = select(reports).where(reports.c.report_id == report_id.lower())
-    if for_update:
-        stmt = stmt.with_for_update()
-    return session.execute(stmt).first()
+    return session.execute(
+        select_by(itables().reports.c.report_id, for_update), {"key": report_id.lower()}
+    ).first()
 
 
 def next_reference(session: Connection, year: int) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from simulators.core.app import json_response
 from simulators.core.context import principal, sim
+from simulators.core.db import update_if_version
 from simulators.core.paging import Page, decode_cursor, encode_cursor, page_body, page_params, paginate
 from simulators.core.problems import Problem
 from simulators.records import merge, nominals, search
@@ -126,13 +127,8 @@ def update_nominal(nominal_id: str):  # type: ignore[no-untyped-def]
             return _respond(nominals.nominal_body(row))
         if "pnc_id" in changed or "cro_number" in changed:
             nominals.check_identifiers_unique(s, t, doc, exclude=nominal_id)
-        n = t.nominals
-        result = s.execute(
-            n.update()
-            .where(n.c.nominal_id == nominal_id, n.c.version == row.version)
-            .values(**after, version=row.version + 1, updated_at=at)
-        )
-        if result.rowcount != 1:
+        values = {**after, "version": row.version + 1, "updated_at": at}
+        if not update_if_version(s, t.nominals.c.nominal_id, nominal_id, row.version, values):
             raise Problem(
                 "precondition-failed",
                 "The nominal changed while this change was applied; read it again.",

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from simulators.core.app import json_response
 from simulators.core.context import sim
+from simulators.core.db import update_if_version
 from simulators.core.paging import Page, page_body, page_params, paginate
 from simulators.core.problems import Problem
 from simulators.records import custody_outcomes, links, nominals, occurrences
@@ -173,13 +174,10 @@ def update_occurrence(occurrence_id: str):  # type: ignore[no-untyped-def]
             )
         )
         if changed:
-            o = t.occurrences
-            result = s.execute(
-                o.update()
-                .where(o.c.occurrence_id == occurrence_id, o.c.version == row.version)
-                .values(**values, version=row.version + 1, updated_at=at)
-            )
-            if result.rowcount != 1:
+            new_values = {**values, "version": row.version + 1, "updated_at": at}
+            if not update_if_version(
+                s, t.occurrences.c.occurrence_id, occurrence_id, row.version, new_values
+            ):
                 raise Problem(
                     "precondition-failed",
                     "The occurrence changed meanwhile; read it again.",

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from simulators.core.db import update_if_version
 from simulators.core.problems import Problem
 from simulators.records import names, nominals
 from simulators.records.links import SUSPECT_ROLES
@@ -138,14 +139,13 @@ def merge_nominals(
     doc = merged_document(survivor, duplicate)
     merged_ids = list(dict.fromkeys([*survivor.merged_ids, duplicate_id, *duplicate.merged_ids]))
     n = t.nominals
-    result = s.execute(
-        n.update()
-        .where(n.c.nominal_id == survivor_id, n.c.version == survivor.version)
-        .values(
-            **nominals.row_values(doc), merged_ids=merged_ids, version=survivor.version + 1, updated_at=at
-        )
-    )
-    if result.rowcount != 1:
+    values = {
+        **nominals.row_values(doc),
+        "merged_ids": merged_ids,
+        "version": survivor.version + 1,
+        "updated_at": at,
+    }
+    if not update_if_version(s, n.c.nominal_id, survivor_id, survivor.version, values):
         raise Problem(
             "precondition-failed",
             "The survivor changed during the merge; read it again and retry.",
