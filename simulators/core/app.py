@@ -210,14 +210,15 @@ def population_marker(ctx: SimulatorContext) -> dict[str, Any]:
 def ensure_population_loaded(ctx: SimulatorContext, force: bool = False) -> dict[str, Any]:
     """Load the seeded population once; reuse it on the next start when nothing changed.
 
-    `force` (`/_sim/reset`) empties the tables and loads again. A start that finds another
-    population, or none, recreates this system's tables first: `create_all` adds no column or
-    index to a table that already exists, so a database from an older schema would keep it.
+    `force` (`/_sim/reset`) empties the tables and loads again. A start that finds a population
+    made under another schema recreates this system's tables first: `create_all` adds no column
+    or index to a table that already exists, so a database from an older schema would keep it.
     """
     from simulators.population import PopulationSpec, ensure_population
 
     marker = population_marker(ctx)
     state = ctx.tables.state
+    row = None
     if not force:
         with ctx.db.session() as s:
             row = s.execute(select(state.c.value).where(state.c.key == POPULATION_KEY)).first()
@@ -227,11 +228,11 @@ def ensure_population_loaded(ctx: SimulatorContext, force: bool = False) -> dict
         seed=ctx.config.seed, people=ctx.config.population, defect_rate=ctx.config.defect_rate
     )
     folder = ensure_population(spec, ctx.config.population_cache or (ctx.config.home / "population"))
-    if force:
-        ctx.db.truncate_all()
-    else:
+    if row and row[0].get("schema") != marker["schema"]:
         ctx.db.drop_all()
         ctx.db.create_all()
+    else:
+        ctx.db.truncate_all()
     assert ctx.loader is not None
     ctx.loader(ctx, folder)
     ctx.db.analyze()

@@ -109,3 +109,30 @@ def test_event_feed_paging_and_filters(api: Api) -> None:
     assert only and all(e["type"] == "nominal.updated" for e in only)
     assert api.get("/events", scopes="custody:read").status_code == 403
     assert api.get("/events", params={"after": "!!"}).status_code == 400
+
+
+def test_a_database_from_an_older_schema_is_loaded_into_recreated_tables(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import inspect, text, update
+
+    from simulators.core.app import POPULATION_KEY
+    from tests.simkit import start_system
+
+    first = start_system("records", tmp_path / "home")
+    ctx = first.ctx
+    index = next(ix.name for t in ctx.db.metadata.sorted_tables for ix in t.indexes if ix.name)
+    table = next(t.name for t in ctx.db.metadata.sorted_tables if index in {ix.name for ix in t.indexes})
+    nominals = len(population(first)["nominals"])
+    with ctx.db.transaction() as s:  # as an older release left it: no such index, another schema
+        s.execute(text(f"DROP INDEX {index}"))
+        state = ctx.tables.state
+        s.execute(update(state).where(state.c.key == POPULATION_KEY).values(value={"schema": "older"}))
+    first.stop()
+    again = start_system("records", tmp_path / "home")
+    try:
+        indexes = {ix["name"] for ix in inspect(again.ctx.db.engine).get_indexes(table)}
+        assert index in indexes
+        assert again.get("/nominals?limit=200", "records:read").status_code == 200
+        with again.ctx.db.session() as s:
+            assert s.execute(text("SELECT count(*) FROM records_nominals")).scalar() == nominals
+    finally:
+        again.stop()
