@@ -12,7 +12,6 @@ too slow into a clear 502/504 answer, instead of a verifier error.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,21 +19,11 @@ from typing import Any
 
 import requests
 
+from harness.relay import HOP_BY_HOP, answer, failure, read_request
 from simulators.core.server import ServerThread
 
-HOP_BY_HOP = {
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailers",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-    "content-length",
-    "content-encoding",
-}
+# The verifier gets the body decoded (requests undoes gzip), so its encoding is not passed on either.
+DROPPED = HOP_BY_HOP | {"content-encoding"}
 BODY_KEEP = 4000
 
 
@@ -88,7 +77,7 @@ class AuthProxy:
         return taken
 
     def forward(self, method: str, uri: str, headers: dict[str, str], body: bytes) -> Exchange:
-        sent = {k: v for k, v in headers.items() if k.lower() not in HOP_BY_HOP}
+        sent = {k: v for k, v in headers.items() if k.lower() not in DROPPED}
         if any(k.lower() == "authorization" for k in sent):
             sent = {k: v for k, v in sent.items() if k.lower() != "authorization"}
             if self.token:
@@ -122,42 +111,11 @@ class AuthProxy:
         return exchange
 
     def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        headers = {
-            key[5:].replace("_", "-").title(): value
-            for key, value in environ.items()
-            if key.startswith("HTTP_")
-        }
-        if environ.get("CONTENT_TYPE"):
-            headers["Content-Type"] = environ["CONTENT_TYPE"]
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        uri = environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")
-        exchange = self.forward(environ["REQUEST_METHOD"], uri, headers, body)
-        if exchange.error:
-            status = 504 if "within" in exchange.error else 502
-            data = json.dumps(
-                {
-                    "type": "urn:interop:harness:target-failed",
-                    "title": "The target did not answer",
-                    "status": status,
-                    "detail": exchange.error,
-                }
-            ).encode()
-            start_response(
-                f"{status} Target Failed",
-                [("Content-Type", "application/problem+json"), ("Content-Length", str(len(data)))],
-            )
-            return [data]
-        out = [(k, v) for k, v in exchange.response_headers.items() if k.lower() not in HOP_BY_HOP]
-        out.append(("Content-Length", str(len(exchange.response_body))))
-        start_response(f"{exchange.status} {_reason(exchange.status)}", out)
-        return [exchange.response_body]
-
-
-def _reason(status: int | None) -> str:
-    from http import HTTPStatus
-
-    try:
-        return HTTPStatus(status or 500).phrase
-    except ValueError:
-        return "Unknown"
+        request = read_request(environ)
+        exchange = self.forward(request.method, request.uri, request.headers, request.body)
+        if exchange.error or exchange.status is None:
+            status = 504 if exchange.error and "within" in exchange.error else 502
+            return failure(start_response, status, "The target did not answer", exchange.error or "no answer")
+        return answer(
+            start_response, exchange.status, exchange.response_headers, exchange.response_body, DROPPED
+        )

@@ -21,6 +21,9 @@ class CheckResult:
 
     `name` identifies it within its suite (a JUnit testcase); `group` gathers related ones (the
     consumer of a pact, the operation, the scenario) for coverage and comparison tables.
+    `required` is False for a check that does not apply to the role (a scenario that does not
+    involve it): skipping it leaves nothing unjudged. A skipped required check does, unless a
+    check of the same `requirement` (space-separated ids) ran (harness/engine/verdict.py).
     """
 
     suite: str
@@ -31,6 +34,7 @@ class CheckResult:
     duration_s: float = 0.0
     message: str = ""
     requirement: str | None = None
+    required: bool = True
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,20 @@ def fuzzable(spec: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+TRUST_ENDPOINTS = ("/oauth/token", "/.well-known/jwks.json")
+
+
+def without_trust_endpoints(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `spec` without the reference ecosystem's token endpoint and key set.
+
+    A product with its own identity provider gets its tokens elsewhere; these two paths belong to
+    the shared trust of the reference ecosystem, not to the role's business API.
+    """
+    doc = dict(spec)
+    doc["paths"] = {p: item for p, item in (spec.get("paths") or {}).items() if p not in TRUST_ENDPOINTS}
+    return doc
+
+
 @dataclass(frozen=True)
 class Operation:
     label: str  # "GET /nominals/{nominal_id}"

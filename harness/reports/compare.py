@@ -1,4 +1,8 @@
-"""Side-by-side comparison of several products' reports, interaction by interaction."""
+"""Side-by-side comparison of several products' reports, interaction by interaction.
+
+A report.json may come from anyone (a vendor sends theirs), so everything read from it is
+bounded and shown as text, like the target data in report.html.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,10 @@ from typing import Any
 
 from harness.errors import InteropError
 from harness.reports.html import _env, suite_score
+from harness.reports.safe import bounded
+from harness.reports.verdicts import inconclusive_causes
+
+CELL = {"skipped": "not judged"}
 
 
 def load_report(path: Path) -> dict[str, Any]:
@@ -15,9 +23,40 @@ def load_report(path: Path) -> dict[str, Any]:
     if not file.is_file():
         raise InteropError(f"no report.json in {path}")
     try:
-        return json.loads(file.read_text())
+        report = json.loads(file.read_text(encoding="utf-8", errors="replace"))
     except ValueError as exc:
         raise InteropError(f"{file} is not valid JSON: {exc}") from exc
+    if not isinstance(report, dict):
+        raise InteropError(f"{file} is not an interop report (expected a JSON object)")
+    return _well_formed(bounded(report))
+
+
+def _well_formed(report: dict[str, Any]) -> dict[str, Any]:
+    """Only the list entries the page can show: objects, with text where it expects text."""
+    for key in ("checks", "findings", "suites"):
+        items = report.get(key)
+        report[key] = [x for x in items if isinstance(x, dict)] if isinstance(items, list) else []
+    report["checks"] = [
+        {**c, **{k: str(c.get(k, "")) for k in ("suite", "group", "name", "status")}}
+        for c in report["checks"]
+    ]
+    report["findings"] = [
+        {**f, **{k: str(f.get(k, "")) for k in ("suite", "operation", "check", "title", "severity")}}
+        for f in report["findings"]
+    ]
+    report["suites"] = [
+        {
+            **s,
+            "name": str(s.get("name", "")),
+            **{k: _count(s.get(k)) for k in ("passed", "failed", "skipped")},
+        }
+        for s in report["suites"]
+    ]
+    return report
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def comparison(reports: list[dict[str, Any]], labels: list[str]) -> dict[str, Any]:
@@ -35,7 +74,7 @@ def comparison(reports: list[dict[str, Any]], labels: list[str]) -> dict[str, An
             status = "not run"
             for c in rep.get("checks", []):
                 if (c["suite"], c.get("group", ""), c["name"]) == key:
-                    status = c["status"]
+                    status = CELL.get(c["status"], c["status"])
                     break
             else:
                 for f in rep.get("findings", []):
@@ -46,17 +85,28 @@ def comparison(reports: list[dict[str, Any]], labels: list[str]) -> dict[str, An
         rows.append({"suite": key[0], "group": key[1], "name": key[2], "cells": cells})
     suites = sorted({s["name"] for rep in reports for s in rep.get("suites", [])})
     scores = [{s["name"]: suite_score(s) for s in rep.get("suites", [])} for rep in reports]
-    return {"labels": labels, "reports": reports, "rows": rows, "suites": suites, "scores": scores}
+    causes = [inconclusive_causes(rep) for rep in reports]
+    return {
+        "labels": labels,
+        "reports": reports,
+        "rows": rows,
+        "suites": suites,
+        "scores": scores,
+        "causes": causes,
+        "any_inconclusive": any(
+            rep.get("verdict") == "inconclusive" or c for rep, c in zip(reports, causes, strict=True)
+        ),
+    }
 
 
 def write_comparison(paths: list[Path], out: Path) -> dict[str, Any]:
     if len(paths) < 1:
         raise InteropError("give at least one report folder to compare")
     reports = [load_report(p) for p in paths]
-    roles = {r.get("role") for r in reports}
+    roles = {str(r.get("role")) for r in reports if r.get("role")}
     labels = [f"{r.get('target')} ({p})" for r, p in zip(reports, paths, strict=True)]
     data = comparison(reports, labels)
-    data["roles"] = sorted(x for x in roles if x)
+    data["roles"] = sorted(roles)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(_env().get_template("compare.html.j2").render(c=data), encoding="utf-8")
     return data

@@ -1,10 +1,16 @@
-"""report.json: the machine-readable record of a run (shape fixed in DESIGN.md)."""
+"""report.json: the machine-readable record of a run.
+
+Strings are bounded and have control characters written as visible escapes (safe.py), so a
+huge or binary body from the target cannot bloat the file or make it unencodable.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from typing import Any
+
+from harness.reports.safe import bounded
 
 
 class JsonWriter:
@@ -16,4 +22,5 @@ class JsonWriter:
 
     def close(self, run: Any) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(run.summary(), indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(bounded(run.summary()), indent=2, ensure_ascii=False) + "\n"
+        self.path.write_text(text, encoding="utf-8")

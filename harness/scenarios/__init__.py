@@ -7,9 +7,11 @@ quirks). `interop scenario list|run|validate` and `interop verify --suite scenar
 docs/scenarios.md tells a force's test team how to write one.
 
 Modules: document (a scenario file and its operations), sources (OpenAPI source descriptions),
-checks (Arazzo 1.0 JSON Schema + what a schema cannot see), expressions (runtime expressions),
+checks (Arazzo 1.0 JSON Schema + what a schema cannot see), conformance (each step's request
+against its operation's schemas, before and during a run), expressions (runtime expressions),
 conditions (success criteria), generate (inputs), clients (acting clients' scopes), exchange
-(one request), support (test-support probes and restore), environment (where each role answers),
+(one request), support (test-support probes and restore), environment (who plays each role:
+target, given peer or harness-started reference simulator),
 runner (running a scenario), results (engine events), catalogue (the scenarios folder).
 
 Why our own runner and not `arazzo-runner` (PyPI, evaluated at 0.9.6 in this venv, then

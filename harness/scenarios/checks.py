@@ -2,8 +2,10 @@
 
 First the JSON Schema of Arazzo 1.0 (arazzo-1.0.schema.yaml: shape, required fields, misspelt
 keywords); then what a schema cannot see: sources that load, operations that exist in them, path
-parameters given, query parameters the operation declares, steps and inputs that expressions
-name, conditions that parse, goto targets, acting clients, input generators.
+parameters given, query parameters the operation declares, each step's literal parameters and
+request body against the operation's schemas (conformance.py), steps and inputs that expressions
+name, conditions that parse, goto targets, acting clients, input generators, rule ids. Every
+problem of a file is reported in one pass.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from harness.scenarios import conditions
+from harness.scenarios import conditions, conformance
 from harness.scenarios.clients import known_clients
 from harness.scenarios.document import Scenario, ScenarioError, _suggest, load_scenario
 from harness.scenarios.expressions import ExpressionError, parse, templates
@@ -109,7 +111,9 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def add(self, path: list[Any], message: str) -> None:
-        self.problems.append(Problem(where(self.doc, path), message))
+        problem = Problem(where(self.doc, path), message)
+        if problem not in self.problems:  # a workflow-level parameter is checked with each step
+            self.problems.append(problem)
 
     def run(self) -> list[Problem]:
         self.sources()
@@ -117,6 +121,7 @@ class _Checker:
         if role is not None and role not in SYSTEMS:
             self.add(["info", "x-interop-key-role"], f"{role!r} is not a system ({', '.join(SYSTEMS)})")
         workflows = self.doc.get("workflows") or []
+        self.requirements(workflows)
         seen: set[str] = set()
         for i, wf in enumerate(workflows):
             if wf["workflowId"] in seen:
@@ -125,6 +130,37 @@ class _Checker:
         for i, wf in enumerate(workflows):
             self.workflow(["workflows", i], wf)
         return self.problems
+
+    def requirements(self, workflows: list[Any]) -> None:
+        for i, wf in enumerate(workflows):
+            if not isinstance(wf, dict) or "x-interop-requirements" not in wf:
+                continue
+            raw, at = wf["x-interop-requirements"], ["workflows", i, "x-interop-requirements"]
+            if i:
+                self.add(at, "x-interop-requirements belongs on the first workflow (the scenario)")
+            if isinstance(raw, list):
+                lists = {self.s.key_role: raw}
+                if not self.s.key_role:
+                    self.add(at, "a plain list needs info.x-interop-key-role; or map roles to rule ids")
+            elif isinstance(raw, dict):
+                lists = raw
+                for role in raw:
+                    if role not in SYSTEMS:
+                        hint = _suggest(str(role), list(SYSTEMS))
+                        self.add(at, f"{role!r} is not a system ({', '.join(SYSTEMS)}){hint}")
+            else:
+                self.add(
+                    at, "x-interop-requirements is a list of rule ids, or a mapping role -> list of rule ids"
+                )
+                continue
+            for role, ids in lists.items():
+                if not isinstance(ids, list) or not all(
+                    isinstance(r, str) and r and " " not in r for r in ids
+                ):
+                    self.add(
+                        at,
+                        f"the rule ids for {role} are a list of ids without spaces (e.g. [PACE-s40-review])",
+                    )
 
     def sources(self) -> None:
         names: set[str] = set()
@@ -325,6 +361,7 @@ class _Checker:
             self.add([*path, "operationId" if "operationId" in step else "operationPath"], str(exc))
             return
         self.operation_parameters(path, wf, step, op)
+        self.request(path, wf, step, op)
         if op.body_required and body is None:
             self.add(path, f"{op.name} ({op.label}) needs a requestBody")
         if body is not None and not op.body_types:
@@ -377,6 +414,54 @@ class _Checker:
                 )
             if param.get("in") == "path" and param.get("name") not in op.path_params:
                 self.add([*path, "parameters", i], f"{op.label} has no path parameter {param.get('name')!r}")
+
+    def request(self, path: list[Any], wf: dict[str, Any], step: dict[str, Any], op: Any) -> None:
+        """The step's literal parameters and body against the operation's schemas (conformance.py)."""
+        source = self.s.sources.get(op.source)
+        schemas = conformance.request_schemas(source, op) if source is not None else None
+        if schemas is None:
+            return
+        given: dict[tuple[Any, str], tuple[list[Any], Any]] = {}  # (in, name) -> (where, value)
+        for key, items in (("workflow", wf.get("parameters") or []), ("step", step.get("parameters") or [])):
+            for i, item in enumerate(items):
+                param = item
+                if "reference" in item:
+                    name = str(item["reference"]).rsplit(".", 1)[-1]
+                    param = dict((self.s.components.get("parameters") or {}).get(name) or {})
+                    if "value" in item:
+                        param["value"] = item["value"]
+                if not isinstance(param, dict) or "name" not in param:
+                    continue
+                at = [*path, "parameters", i] if key == "step" else [*path[:-2], "parameters", i]
+                given[(param.get("in"), str(param["name"]))] = (at, param.get("value"))
+        for (where, name), (at, value) in given.items():
+            if where == "header" and schemas.parameter("header", name) is None:
+                close = _suggest(name, schemas.names("header"))
+                if close:
+                    self.add(at, f"{schemas.label} has no header parameter {name!r}{close}")
+            elif where == "cookie" and schemas.parameter("cookie", name) is None:
+                self.add(at, f"{schemas.label} has no cookie parameter {name!r}")
+            if value is None or conformance.expression_kind(value) or isinstance(value, dict):
+                continue
+            for message in conformance.parameter_problems(schemas, str(where), name, value):
+                self.add(at, message)
+        for where, name in conformance.missing_required(schemas, given):
+            self.add(
+                [*path, "parameters"],
+                f"{schemas.label} needs {where} parameter {name!r} (required by {schemas.who})",
+            )
+        body = step.get("requestBody")
+        if not isinstance(body, dict) or "payload" not in body:
+            return
+        payload, bad = conformance.payload_of(body)
+        for i in bad:
+            target = body["replacements"][i].get("target")
+            self.add([*path, "requestBody", "replacements", i, "target"], f"{target!r} points at nothing")
+        exprs = conformance.expression_paths(payload)
+        for message in conformance.body_problems(
+            schemas, body.get("contentType"), payload, exprs, static=True
+        ):
+            self.add([*path, "requestBody", "payload"], message)
 
     def call(self, path: list[Any], step: dict[str, Any]) -> None:
         target = self.s.workflows.get(step["workflowId"])

@@ -3,7 +3,8 @@
 The scenario's name is the file name without `.arazzo.yaml` (or `.yaml`); its process is the
 document's first workflow (others run only when a step or `dependsOn` calls them). Scenario
 metadata lives in `info` extensions: `x-interop-key-role` (the system the scenario is mainly
-about, used when choosing a quirk to prove it catches a defect).
+about, used when choosing a quirk to prove it catches a defect); the rule ids it checks are the
+first workflow's `x-interop-requirements`.
 """
 
 from __future__ import annotations
@@ -59,6 +60,21 @@ class Scenario:
     def key_role(self) -> str | None:
         role = self.info.get("x-interop-key-role")
         return str(role) if role else None
+
+    @property
+    def requirements(self) -> dict[str, list[str]]:
+        """Rule ids the scenario checks, by the role that must keep them (`x-interop-requirements`).
+
+        On the first workflow: a mapping `{custody: [PACE-s40-review]}`, or a plain list for the
+        key role. A scenario that cannot run is reported under these ids, so a check of the same
+        rule that did run (through the standard's API) covers it.
+        """
+        raw = self.main.get("x-interop-requirements") if isinstance(self.main, dict) else None
+        if isinstance(raw, list):
+            return {self.key_role or "": [str(r) for r in raw]}
+        if isinstance(raw, dict):
+            return {str(k): [str(r) for r in v] for k, v in raw.items() if isinstance(v, list)}
+        return {}
 
     @property
     def workflows(self) -> dict[str, dict[str, Any]]:

@@ -1,9 +1,10 @@
-"""Where each role of a scenario answers: the product under test, given peers, or our simulators.
+"""Where each role of a scenario answers: the product under test, given peers, or reference simulators.
 
-Scenarios need all three systems. Each role is, in order: given (a product under test or a URL
-from the command line), `INTEROP_<ROLE>_URL`, a running `interop up` simulator on its default port
-(only when asked for: it is the target's own peers when the target belongs to that ecosystem),
-else a reference simulator started in this process and wired to the others.
+Scenarios need all three systems. Each role is, in order: the target (`--target`, the product
+under test), a peer given on the command line (`--peer ROLE=URL`) or by `INTEROP_<ROLE>_URL`
+(origin "given"), else a reference simulator started by the harness for this run and wired to
+the others (origin "reference"). Nothing is ever picked up because it happens to answer on a
+default port: a role is played by what was asked for, and every report says which was which.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import requests
 
 from harness.auth import TargetTokens
 from harness.errors import InteropError
-from simulators.core.config import DEFAULT_PORTS, SYSTEMS
+from simulators.core.config import SYSTEMS
+
+TARGET, GIVEN, REFERENCE = "target", "given", "reference"
 
 
 @dataclass
@@ -26,10 +29,22 @@ class Endpoint:
     role: str
     url: str
     tokens: Any  # harness.auth.TargetTokens
-    origin: str  # target | given | env | interop up | embedded
+    origin: str  # target | given | reference
+    # Where the product itself answers when `url` is the harness's recording proxy in front of it.
+    public_url: str = ""
+
+    @property
+    def shown_url(self) -> str:
+        """The URL reports and reproductions name."""
+        return self.public_url or self.url
+
+    @property
+    def reference(self) -> bool:
+        """A reference simulator the harness started for this run (its port is gone afterwards)."""
+        return self.origin == REFERENCE
 
     def describe(self) -> str:
-        return f"{self.url} ({self.origin})"
+        return f"{self.shown_url} ({self.origin})"
 
 
 @dataclass
@@ -42,6 +57,12 @@ class Environment:
     def describe(self) -> dict[str, str]:
         return {role: ep.describe() for role, ep in self.endpoints.items()}
 
+    def roles(self) -> dict[str, dict[str, str]]:
+        """`{role: {"url": ..., "origin": "target" | "given" | "reference"}}` for reports."""
+        return {
+            role: {"url": ep.shown_url, "origin": ep.origin} for role, ep in sorted(self.endpoints.items())
+        }
+
 
 def answers_as(url: str, role: str) -> bool:
     """True when `url` answers /health as the `role` system."""
@@ -52,16 +73,11 @@ def answers_as(url: str, role: str) -> bool:
         return False
 
 
-def running_url(role: str) -> str:
-    return f"http://127.0.0.1:{DEFAULT_PORTS[role]}"
-
-
 @contextmanager
 def scenario_environment(
     given: dict[str, Endpoint] | None = None,
     *,
     use_env: bool = True,
-    use_running: bool = False,
     population: int = 60,
     config_overrides: dict[str, Any] | None = None,
 ) -> Iterator[Environment]:
@@ -76,9 +92,7 @@ def scenario_environment(
                 raise InteropError(
                     f"INTEROP_{role.upper()}_URL={env_url} does not answer as the {role} system"
                 )
-            endpoints[role] = Endpoint(role, env_url.rstrip("/"), TargetTokens(env_url), "env")
-        elif use_running and answers_as(running_url(role), role):
-            endpoints[role] = Endpoint(role, running_url(role), TargetTokens(running_url(role)), "interop up")
+            endpoints[role] = Endpoint(role, env_url.rstrip("/"), TargetTokens(env_url), GIVEN)
     missing = tuple(r for r in SYSTEMS if r not in endpoints)
     if not missing:
         yield Environment(endpoints)
@@ -96,6 +110,6 @@ def scenario_environment(
             # The simulators' own issuer key, so a token can be had even when a quirk garbles /oauth/token.
             home = eco.app(role).extensions["interop"].config.resolved_key_file.parent
             endpoints[role] = Endpoint(
-                role, eco.urls[role], TargetTokens(eco.urls[role], home=home), "embedded"
+                role, eco.urls[role], TargetTokens(eco.urls[role], home=home), REFERENCE
             )
         yield Environment(endpoints)

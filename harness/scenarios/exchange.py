@@ -29,6 +29,11 @@ class Call:
     body: Any = None
     content_type: str | None = None
     token_scopes: tuple[str, ...] | None = None  # what the Authorization header carries (for the curl)
+    # Set for a reference simulator the harness started: the shell variable (RECORDS_URL) that
+    # reproductions name instead of its port, which is gone once the run ends.
+    base_variable: str | None = None
+    reference_role: str | None = None
+    shown_base: str | None = None  # the product's own URL when base_url is the harness's proxy
 
     @property
     def path(self) -> str:
@@ -40,6 +45,13 @@ class Call:
     @property
     def url(self) -> str:
         return self.base_url.rstrip("/") + self.path
+
+    @property
+    def shown_url(self) -> str:
+        """The URL as reports show it: `$RECORDS_URL/nominals/...` on a harness-started simulator."""
+        if self.base_variable:
+            return f"${self.base_variable}{self.path}"
+        return (self.shown_base or self.base_url).rstrip("/") + self.path
 
     def encoded_body(self) -> bytes | None:
         if self.body is None:
@@ -56,8 +68,17 @@ class Call:
 
     def curl(self) -> str:
         """A shell command that repeats the request; the token comes from `interop token`."""
-        url = self.url + (("?" + urlencode(self.query, doseq=True)) if self.query else "")
-        parts = ["curl", "-sS", "-X", self.method, shlex.quote(url)]
+        rest = self.path + (("?" + urlencode(self.query, doseq=True)) if self.query else "")
+        if self.base_variable:
+            # Double quotes so the shell expands the variable; `rest` is percent-encoded already.
+            quoted = (
+                f'"${self.base_variable}{rest}"'
+                if not any(c in rest for c in '"$`\\')
+                else f'"${self.base_variable}"{shlex.quote(rest)}'
+            )
+        else:
+            quoted = shlex.quote((self.shown_base or self.base_url).rstrip("/") + rest)
+        parts = ["curl", "-sS", "-X", self.method, quoted]
         for name, value in self.headers.items():
             if name.lower() == "authorization" and self.token_scopes is not None:
                 value = "Bearer $TOKEN"
@@ -76,7 +97,23 @@ class Call:
             command = (
                 f"TOKEN=$(interop token --scopes {shlex.quote(' '.join(self.token_scopes))}) && {command}"
             )
+        if self.base_variable and self.reference_role:
+            command = reference_note(self.reference_role, self.base_variable) + "\n" + command
         return command
+
+
+def base_variable(role: str) -> str:
+    return f"{role.upper()}_URL"
+
+
+def reference_note(role: str, variable: str) -> str:
+    """One line saying where a reproduction's `$RECORDS_URL` comes from."""
+    from simulators.core.config import DEFAULT_PORTS
+
+    return (
+        f"# {variable}: the {role} role was a reference simulator the harness started for the run (gone "
+        f"now); start one with `interop up --systems {role}`, then {variable}=http://127.0.0.1:{DEFAULT_PORTS[role]}"
+    )
 
 
 def _body(response: requests.Response) -> Any:

@@ -4,6 +4,11 @@ Findings follow one form so a vendor can act on them: check `scenario-step`, the
 `METHOD /template`, title `<scenario>: <step>`, detail `system <role>, operation <operationId>:
 expected <criterion>, got <actual value>`, requirement `SCN-<scenario>-<step number>`, and a
 curl command that repeats the request.
+
+What is not the product's doing is never a finding: a step whose own request breaks the standard
+is a skipped check "scenario error: ..."; a scenario that cannot run here (test support the
+product does not offer) is one skipped check "not run: ..." under the rule ids the scenario
+declares (`x-interop-requirements`), so that a check of the same rule that ran covers it.
 """
 
 from __future__ import annotations
@@ -41,8 +46,30 @@ def detail(step: StepOutcome) -> str:
     return text
 
 
-def step_events(outcome: ScenarioOutcome) -> Iterator[Event]:
+def not_run_event(outcome: ScenarioOutcome, under_test: set[str] | None = None) -> CheckResult:
+    """One skipped check for a scenario that could not run, under the rule ids it checks.
+
+    `under_test`: the roles being judged (None: all). Required when the scenario checks a rule of
+    one of them, or declares none (then nothing says it does not matter).
+    """
+    declared = outcome.scenario.requirements
+    ids = sorted({r for role, rs in declared.items() if under_test is None or role in under_test for r in rs})
+    return CheckResult(
+        SUITE,
+        f"{outcome.scenario.name}: (not run)",
+        "skipped",
+        group=outcome.scenario.name,
+        message=outcome.skipped or "not run",
+        requirement=" ".join(ids) or None,
+        required=bool(ids) or not declared,
+    )
+
+
+def step_events(outcome: ScenarioOutcome, under_test: set[str] | None = None) -> Iterator[Event]:
     name = outcome.scenario.name
+    if outcome.skipped:
+        yield not_run_event(outcome, under_test)
+        return
     for step in outcome.steps:
         req = requirement(name, step)
         message = step.message
@@ -59,6 +86,7 @@ def step_events(outcome: ScenarioOutcome) -> Iterator[Event]:
             duration_s=step.duration_s,
             message=message if step.status != "failed" else detail(step),
             requirement=req,
+            required=step.required,
         )
         if step.status == "failed":
             yield Finding(
@@ -84,8 +112,10 @@ def step_events(outcome: ScenarioOutcome) -> Iterator[Event]:
         yield Finding(SUITE, "scenario-cleanup", "warning", "", f"{name}: test support not restored", warning)
 
 
-def emit_outcome(outcome: ScenarioOutcome, emit: Callable[[Event], None]) -> None:
-    for event in step_events(outcome):
+def emit_outcome(
+    outcome: ScenarioOutcome, emit: Callable[[Event], None], under_test: set[str] | None = None
+) -> None:
+    for event in step_events(outcome, under_test):
         emit(event)
 
 

@@ -23,12 +23,13 @@ from typing import Any
 
 import requests
 
+from harness.scenarios import conformance
 from harness.scenarios.checks import validate
 from harness.scenarios.clients import client_scopes
 from harness.scenarios.conditions import Verdict, judge, show
 from harness.scenarios.document import Scenario, ScenarioError
 from harness.scenarios.environment import Environment
-from harness.scenarios.exchange import Call, send
+from harness.scenarios.exchange import Call, base_variable, send
 from harness.scenarios.expressions import (
     ExpressionError,
     Missing,
@@ -39,7 +40,7 @@ from harness.scenarios.expressions import (
 )
 from harness.scenarios.generate import Generator, InputError, resolve_inputs
 from harness.scenarios.sources import Operation
-from harness.scenarios.support import Snapshot, offers
+from harness.scenarios.support import Snapshot, capability, offers
 
 MAX_RUNS_PER_STEP = 200
 RETRY_WAIT_CAP_S = 10.0
@@ -67,6 +68,10 @@ class StepOutcome:
     reproduce: str = ""
     duration_s: float = 0.0
     runs: int = 0
+    # A step the scenario itself got wrong (its request breaks the standard): skipped, never a finding.
+    scenario_error: bool = False
+    # False for a step the flow did not reach (an `end`, a `goto`, a failure or error before it).
+    required: bool = True
 
     @property
     def failed_verdicts(self) -> list[Verdict]:
@@ -85,9 +90,12 @@ class ScenarioOutcome:
 
     @property
     def status(self) -> str:
+        """passed | failed | skipped (not run at all) | error (a scenario error stopped it)."""
         if self.skipped:
             return "skipped"
-        return "failed" if any(s.status == "failed" for s in self.steps) else "passed"
+        if any(s.status == "failed" for s in self.steps):
+            return "failed"
+        return "error" if any(s.scenario_error for s in self.steps) else "passed"
 
 
 class _Stop(Exception):
@@ -152,6 +160,7 @@ class ScenarioRunner:
         self.outcome: ScenarioOutcome
         self.workflow_outputs: dict[str, dict[str, dict[str, Any]]] = {}
         self.run_generator = generator or Generator()
+        self.error_step: str | None = None  # the step whose scenario error stopped the run
 
     # --- planning ---------------------------------------------------------------------------
     def _scopes(
@@ -186,15 +195,17 @@ class ScenarioRunner:
                     probed[key] = offers(endpoint.url, op.probe, self.session)
                 if not probed[key]:
                     return (
-                        f"the {op.system} system at {endpoint.url} does not offer {op.probe} (test support, "
-                        f"not part of the standard), which step {step['stepId']} needs ({op.name})"
+                        f"not run: needs {capability(op.probe)}, which is not part of the standard (the "
+                        f"{op.system} system at {endpoint.shown_url} does not offer {op.probe}, which step "
+                        f"{step['stepId']} needs for {op.name})"
                     )
                 continue
             scopes = self._scopes(scenario, self._workflow_of(scenario, step), step, op)
             if scopes is not None and endpoint.tokens.token(list(scopes)) is None:
                 return (
-                    f"no access token with exactly the scopes {' '.join(scopes) or '(none)'} could be had "
-                    f"from the {op.system} system at {endpoint.url} (step {step['stepId']})"
+                    f"not run: no access token with exactly the scopes {' '.join(scopes) or '(none)'} "
+                    f"could be had from the {op.system} system at {endpoint.shown_url} "
+                    f"(step {step['stepId']})"
                 )
         return None
 
@@ -227,6 +238,7 @@ class ScenarioRunner:
                     "skipped",
                     message=reason,
                     description=s.get("description", ""),
+                    required=False,
                 )
                 for i, s in enumerate(scenario.main["steps"])
             ]
@@ -240,6 +252,7 @@ class ScenarioRunner:
         self.scenario = scenario
         self.outcome = outcome
         self.workflow_outputs = {}
+        self.error_step = None
         try:
             ok, outputs = self._run_workflow(scenario.main, outcome.inputs, "", "")
             outcome.outputs = {k: v for k, v in outputs.items() if not isinstance(v, Missing)}
@@ -304,6 +317,9 @@ class ScenarioRunner:
             result, passed = self._run_step(frame, step, number)
             result.runs = runs[sid]
             results[sid] = result
+            if self.error_step is not None:
+                ok, stop_reason = False, f"step {self.error_step} has a scenario error"
+                break
             action = self._choose_action(frame, step, passed)
             if passed:
                 if action is None:
@@ -348,6 +364,7 @@ class ScenarioRunner:
                         "skipped",
                         description=step.get("description", ""),
                         message=f"not run: {stop_reason}" if stop_reason else "not run",
+                        required=False,
                     )
                 )
         return ok
@@ -418,6 +435,12 @@ class ScenarioRunner:
         ok, outputs = self._run_workflow(
             target, inputs, f"{number}.", f"{frame.name_prefix}{step['stepId']} > "
         )
+        if self.error_step is not None:
+            result.status, result.required = "skipped", False
+            result.message = (
+                f"workflow {target['workflowId']} stopped: step {self.error_step} has a scenario error"
+            )
+            return result, False
         sub_scope = self._scope(inputs)
         sub_scope.outputs = outputs
         verdicts = [judge(c, sub_scope) for c in step.get("successCriteria") or []]
@@ -451,6 +474,10 @@ class ScenarioRunner:
     def _build_call(self, frame: _Frame, step: dict[str, Any], op: Operation) -> tuple[Call, list[str]]:
         endpoint = self.env[op.system]
         call = Call(op.method, endpoint.url, op.path)
+        if endpoint.reference:
+            call.base_variable, call.reference_role = base_variable(op.system), op.system
+        elif endpoint.shown_url != endpoint.url:
+            call.shown_base = endpoint.shown_url
         notes: list[str] = []
         for param in self._parameters(frame, step):
             value = resolve_value(param["value"], frame.scope)
@@ -493,6 +520,31 @@ class ScenarioRunner:
             call.token_scopes = scopes
         return call, notes
 
+    def _request_problems(self, frame: _Frame, step: dict[str, Any], op: Operation, call: Call) -> list[str]:
+        """How the request about to be sent breaks its operation's schemas (values substituted)."""
+        source = self.scenario.sources.get(op.source)
+        schemas = conformance.request_schemas(source, op) if source is not None else None
+        if schemas is None:
+            return []
+        sent = {"path": call.path_params, "query": call.query, "header": call.headers, "cookie": call.cookies}
+        problems: list[str] = []
+        for param in self._parameters(frame, step):
+            where, name = param.get("in"), param["name"]
+            values = sent.get(str(where), {})
+            if name not in values:
+                continue
+            raw = param.get("value")
+            origin = raw if conformance.expression_kind(raw) else None
+            problems += conformance.parameter_problems(schemas, str(where), name, values[name], origin)
+        given = [(where, name) for where, values in sent.items() for name in values]
+        for where, name in conformance.missing_required(schemas, given):
+            problems.append(f"{where} parameter {name}: missing; {schemas.who} requires it")
+        body = step.get("requestBody")
+        if call.body is not None and isinstance(body, dict):
+            exprs = conformance.expression_paths(conformance.payload_of(body)[0])
+            problems += conformance.body_problems(schemas, call.content_type, call.body, exprs, static=False)
+        return problems
+
     def _run_operation(self, frame: _Frame, step: dict[str, Any], number: str) -> tuple[StepOutcome, bool]:
         op = self.scenario.operation(step)
         result = StepOutcome(
@@ -512,8 +564,22 @@ class ScenarioRunner:
             result.verdicts = [Verdict(False, "a request built from the step", str(exc))]
             frame.scope.steps[step["stepId"]] = {}
             return result, False
-        result.url, result.method = call.url, call.method
+        result.url, result.method = call.shown_url, call.method
         result.reproduce = call.curl()
+        problems = self._request_problems(frame, step, op, call)
+        if problems:
+            # The scenario's own request breaks the standard: a conformant product would refuse it,
+            # so it is not sent and nothing is said about the product.
+            shown = "; ".join(problems[:4]) + (f"; and {len(problems) - 4} more" if len(problems) > 4 else "")
+            schemas_who = "the test-support document" if op.probe else "the standard"
+            result.status, result.scenario_error = "skipped", True
+            result.message = (
+                f"scenario error: the request of step {step['stepId']} ({op.name}) breaks {schemas_who}, "
+                f"so it was not sent: {shown}"
+            )
+            self.error_step = frame.name_prefix + step["stepId"]
+            frame.scope.steps[step["stepId"]] = {}
+            return result, False
         exchange, error = send(self.session, call, self.timeout)
         frame.scope.exchange = exchange
         if error is not None:

@@ -16,10 +16,20 @@ import requests
 
 TIMEOUT = 10.0
 RESTORABLE = ("/_sim/clock", "/_sim/faults", "/_sim/quirks")
+CAPABILITIES = {
+    "/_sim/clock": "clock control",
+    "/_sim/faults": "fault control",
+    "/_sim/quirks": "quirk profiles",
+}
+
+
+def capability(probe: str) -> str:
+    """What a test-support endpoint gives, in words (`/_sim/clock` -> "clock control")."""
+    return CAPABILITIES.get(probe, f"test support ({probe})")
 
 
 def offers(base_url: str, probe: str, session: requests.Session | None = None) -> bool:
-    """True when GET base_url+probe answers 200 with a JSON object."""
+    """True when GET base_url+probe answers 200 with a JSON object (404, 401, 405, HTML: not offered)."""
     try:
         r = (session or requests).get(base_url.rstrip("/") + probe, timeout=TIMEOUT)
     except requests.RequestException:

@@ -26,7 +26,14 @@ from harness.fuzz.findings import (
     requirement_of,
 )
 from harness.fuzz.options import FuzzOptions
-from harness.fuzz.spec import Operation, fuzzable, operations, role_scopes, wrong_scopes
+from harness.fuzz.spec import (
+    Operation,
+    fuzzable,
+    operations,
+    role_scopes,
+    without_trust_endpoints,
+    wrong_scopes,
+)
 
 
 class FuzzSuite:
@@ -48,6 +55,8 @@ class FuzzSuite:
         started = time.monotonic()
         options = FuzzOptions.from_mapping({**self.defaults, **ctx.options})
         spec = fuzzable(self.spec if self.spec is not None else load_spec(ctx.role))
+        if _own_identity_provider(ctx):
+            spec = without_trust_endpoints(spec)
         ops = operations(spec)
         scopes = role_scopes(spec)
         token = ctx.tokens.token(scopes) or ctx.tokens.token(None)
@@ -111,6 +120,13 @@ class FuzzSuite:
                 },
             )
         )
+
+
+def _own_identity_provider(ctx: RunContext) -> bool:
+    """The product's tokens come from elsewhere (`--auth` token_url), so it need not serve the
+    reference ecosystem's token endpoint and key set (docs/vendors.md)."""
+    token_url = getattr(ctx.tokens, "token_url", None)
+    return bool(token_url) and token_url != ctx.target_url.rstrip("/") + "/oauth/token"
 
 
 def _check_results(

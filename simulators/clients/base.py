@@ -80,6 +80,18 @@ class TokenSource:
         with self._lock:
             self._token, self._expires = None, 0.0
 
+    def form(self) -> dict[str, str]:
+        """The client-credentials request (RFC 6749 section 4.4)."""
+        assert self.credentials is not None
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self.credentials.client_id,
+            "client_secret": self.credentials.client_secret,
+        }
+        if self.credentials.scope:
+            form["scope"] = self.credentials.scope
+        return form
+
     def token(self, system: str = "provider") -> str:
         if self.static_token:
             return self.static_token
@@ -88,15 +100,8 @@ class TokenSource:
                 return self._token
             if not self.token_url or not self.credentials:
                 raise UpstreamError(system, "no token URL or credentials configured")
-            form = {
-                "grant_type": "client_credentials",
-                "client_id": self.credentials.client_id,
-                "client_secret": self.credentials.client_secret,
-            }
-            if self.credentials.scope:
-                form["scope"] = self.credentials.scope
             try:
-                resp = requests.post(self.token_url, data=form, timeout=self.timeout)
+                resp = requests.post(self.token_url, data=self.form(), timeout=self.timeout)
             except requests.RequestException as exc:
                 raise UpstreamError(system, f"token endpoint {self.token_url} unreachable: {exc}") from exc
             if resp.status_code != 200:

@@ -33,8 +33,10 @@ OCCURRENCE_REFERENCE_RE = r"^OCC-[0-9]{4}-[0-9]{6,}$"
 INTELLIGENCE_REFERENCE_RE = r"^INT-[0-9]{4}-[0-9]{6,}$"
 CJS_CODE_RE = r"^(?:[A-Z]{2}[0-9]{2}|COML)[0-9]{3}[ABCI]?$"
 BEARER_RE = r"^Bearer [A-Za-z0-9\-._~+/]+=*$"
-JSON_RE = r"^application/json"
-PROBLEM_RE = r"^application/problem\+json"
+# A media type with optional parameters (RFC 9110 section 8.3.1): a product may answer
+# `application/json; charset=utf-8`. The Pact verifier matches a regex against the whole value.
+JSON_RE = r"^(?i:application/json)[ \t]*(;.*)?$"
+PROBLEM_RE = r"^(?i:application/problem\+json)[ \t]*(;.*)?$"
 
 # An example access token (the shape of the ES256 JWTs the range issues); the verifier replaces it.
 EXAMPLE_TOKEN = "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJjb25zdW1lci10ZXN0In0.c2lnbmF0dXJl"

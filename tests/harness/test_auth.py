@@ -1,4 +1,4 @@
-"""`TargetTokens`: a given token, client credentials at the target's token endpoint, or the local issuer.
+"""`TargetTokens`: a given token, client credentials (the product's own or the local admin), never a fallback.
 
 Client credentials go through the simulators' `TokenSource` (one per scope set); a token endpoint
 that refuses, is unreachable or answers nonsense gives None here, never an exception, so the
@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from flask import Flask, jsonify, request
 
-from harness.auth import ADMIN_CLIENT, TargetTokens
+from harness.auth import ADMIN_CLIENT, AuthConfig, TargetTokens
+from harness.errors import InteropError
 from simulators.clients.base import TokenSource, UpstreamError, token_source_for
 from simulators.core.auth import Issuer
 from simulators.core.server import ServerThread, free_port
@@ -68,7 +69,6 @@ def test_client_credentials_one_token_per_scope_set(
 ) -> None:
     ep, url = endpoint
     tokens = TargetTokens(url + "/", home=tmp_path)
-    assert tokens.source == "unknown"
     everything = tokens.token()
     narrow = tokens.token(["records:read", "custody:read"])
     assert everything == "tok-*-1" and narrow == "tok-custody:read records:read-2"
@@ -103,23 +103,44 @@ def test_given_client_is_sent_and_has_no_default_secret(
 
 
 @pytest.mark.parametrize("mode", ["refuse", "html", "no-token"])
-def test_no_client_credentials_falls_back_to_the_local_issuer_once(
+def test_a_refused_credential_is_never_replaced_by_a_local_token(
     endpoint: tuple[TokenEndpoint, str], tmp_path: Path, mode: str
 ) -> None:
     ep, url = endpoint
     ep.mode = mode
     tokens = TargetTokens(url, home=tmp_path)
+    assert tokens.token(["records:read"]) is None
+    assert tokens.token(["records:read"]) is None
+    assert len(ep.forms) == 1  # the refusal is remembered for that scope set
+    assert f"{url}/oauth/token" in tokens.refusals[("records:read",)]
+    assert not (tmp_path / "issuer-key.json").exists()  # nothing was signed locally
+
+
+def test_require_names_the_token_url_and_status_in_one_line(
+    endpoint: tuple[TokenEndpoint, str], tmp_path: Path
+) -> None:
+    ep, url = endpoint
+    ep.mode = "refuse"
+    with pytest.raises(InteropError) as exc:
+        TargetTokens(url, home=tmp_path).require()
+    message = str(exc.value)
+    assert "\n" not in message and exc.value.exit_code == 2
+    assert f"{url}/oauth/token" in message and "401" in message and "--auth" in message
+
+
+def test_an_unreachable_token_endpoint_gives_no_token(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    tokens = TargetTokens(url, home=tmp_path)
+    assert tokens.token() is None
+    with pytest.raises(InteropError, match="no answer"):
+        tokens.require()
+
+
+def test_the_local_issuer_only_when_the_auth_file_says_so(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"  # nothing there: the local issuer needs no endpoint
+    tokens = TargetTokens(url, auth=AuthConfig.from_mapping({"issuer": "local"}), home=tmp_path)
     tok = tokens.token(["records:read"])
     assert tok is not None and _local_scopes(tmp_path, tok) == {"records:read"}
-    assert tokens.source == "local-issuer"
-    assert tokens.token(["records:read"]) == tok
-    assert len(ep.forms) == 1  # the refusal is remembered for that scope set
-
-
-def test_an_unreachable_token_endpoint_falls_back_to_the_local_issuer(tmp_path: Path) -> None:
-    tokens = TargetTokens(f"http://127.0.0.1:{free_port()}", home=tmp_path)
-    tok = tokens.token()
-    assert tok is not None and "records:read" in _local_scopes(tmp_path, tok)
     assert tokens.source == "local-issuer"
 
 
@@ -127,14 +148,83 @@ def test_a_given_token_serves_full_access_but_not_narrower_scopes(
     endpoint: tuple[TokenEndpoint, str], tmp_path: Path
 ) -> None:
     ep, url = endpoint
-    ep.mode = "refuse"
     tokens = TargetTokens(url, token="vendor-token", home=tmp_path)
     assert tokens.source == "given"
-    assert tokens.token() == tokens.token([]) == "vendor-token"
+    assert tokens.token() == tokens.token([]) == tokens.require() == "vendor-token"
     assert tokens.token(["records:read"]) is None  # cannot mint one for the vendor's issuer
-    assert tokens.source == "given" and len(ep.forms) == 1
-    ep.mode = "ok"
-    assert tokens.token(["custody:read"]) == "tok-custody:read-2"
+    assert ep.forms == []  # and the target's token endpoint was never asked
+
+
+# --- --auth FILE ----------------------------------------------------------------------------------
+
+
+def _auth_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "auth.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_auth_file_maps_scopes_and_uses_the_products_own_token_url(
+    endpoint: tuple[TokenEndpoint, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ep, url = endpoint
+    monkeypatch.setenv("ACME_SECRET", "s3cret")
+    config = AuthConfig.load(
+        _auth_file(
+            tmp_path,
+            f"""
+token_url: {url}/oauth/token
+client_id: acme-harness
+client_secret: ${{ACME_SECRET}}
+scope_map:
+  custody:read: CUSTODY.READ
+  custody:write: CUSTODY.WRITE CUSTODY.AUDIT
+token_params: {{audience: custody-api}}
+headers: {{X-Api-Key: k-123}}
+credentials:
+  - scopes: [records:read]
+    token: fixed-records-token
+""",
+        )
+    )
+    tokens = TargetTokens("http://product.invalid:1", auth=config, home=tmp_path)
+    assert tokens.token(["custody:write", "custody:read"]) == "tok-CUSTODY.READ CUSTODY.WRITE CUSTODY.AUDIT-1"
+    assert ep.forms[0] == {
+        "grant_type": "client_credentials",
+        "client_id": "acme-harness",
+        "client_secret": "s3cret",
+        "scope": "CUSTODY.READ CUSTODY.WRITE CUSTODY.AUDIT",
+        "audience": "custody-api",
+    }
+    assert tokens.token(["records:read"]) == "fixed-records-token"
+    assert tokens.headers == {"X-Api-Key": "k-123"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[1, 2]", "expected a mapping"),
+        ("client_id: a\nbogus: 1", "unknown key(s) bogus"),
+        ("issuer: remote", "issuer may only be 'local'"),
+        ("token_url: ftp://x", "token_url must be an http(s) URL"),
+        (
+            "client_secret: ${INTEROP_TEST_UNSET_VARIABLE}\nclient_id: a",
+            "INTEROP_TEST_UNSET_VARIABLE is not set",
+        ),
+        ("credentials:\n  - client_id: a", "scopes must be a non-empty list"),
+        ("credentials:\n  - scopes: [records:read]", "give either token or client_id"),
+        ("client_id: [", "not valid YAML"),
+    ],
+)
+def test_a_bad_auth_file_is_one_clear_line(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(InteropError) as exc:
+        AuthConfig.load(_auth_file(tmp_path, text))
+    assert message in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_a_missing_auth_file_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(InteropError, match="does not exist"):
+        AuthConfig.load(tmp_path / "nope.yaml")
 
 
 # --- TokenSource, as the simulators use it to call their peers --------------------------------

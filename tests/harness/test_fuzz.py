@@ -194,6 +194,8 @@ def test_interop_verify_suite_fuzz_end_to_end(defect: str | None, exit_code: int
             "INTEROP_HOME": str(home),
         }
         reports = tmp_path / "report"
+        auth = tmp_path / "auth.yaml"
+        auth.write_text("issuer: local\n")  # the toy trusts interop's local issuer, as it says
         r = subprocess.run(
             [
                 sys.executable,
@@ -212,6 +214,8 @@ def test_interop_verify_suite_fuzz_end_to_end(defect: str | None, exit_code: int
                 "3",
                 "--max-time",
                 "50",
+                "--auth",
+                str(auth),
                 "--report-dir",
                 str(reports),
             ],

@@ -12,7 +12,7 @@ from simulators.core.quirks import QUIRKS, UNGUARDED_OPERATION
 
 pytestmark = pytest.mark.slow
 
-FAST = {"max_examples": 3, "seed": 1, "max_time": 25}
+FAST = {"max_examples": 3, "seed": 1, "max_time": 120}  # max_time only caps a run on a busy machine
 
 # quirk -> (system that shows it, suites that must catch it, operation the finding must name or None)
 CASES = {
@@ -75,3 +75,16 @@ def test_quirk_is_caught(quirk, force, tmp_path):
 def test_no_quirks_no_findings(system, force, tmp_path):
     run = _verify(force, system, ["fuzz", "scenarios"], tmp_path / "report", FAST)
     assert run.verdict == "pass", [(f.check, f.operation, f.detail[:300]) for f in run.findings]
+
+
+def test_the_review_quirk_is_caught_through_the_standard_api_alone(force, tmp_path):  # type: ignore[no-untyped-def]
+    """No clock control: the boundary probes put the times into the requests (PACE s.40)."""
+    _set_quirks(force, "custody", ["review-every-10h"])
+    try:
+        run = _verify(force, "custody", ["rules"], tmp_path / "report", FAST)
+    finally:
+        _set_quirks(force, "custody", [])
+    assert run.verdict == "fail"
+    assert any(f.severity == "error" and f.requirement == "PACE-s40-review" for f in run.findings), [
+        (f.check, f.requirement) for f in run.findings
+    ]

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 import requests
+from werkzeug.wrappers import Request, Response
 
 from harness.scenarios import Environment, scenario_environment
+from simulators.core.server import ServerThread, free_port
 
 os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
 
@@ -23,6 +25,11 @@ REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"
 CONTRACTS = REPO / "contracts" / "openapi"
 SUPPORT = SCENARIOS / "support" / "sim-support.yaml"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Known without pytest-xdist too (`-p no:xdist`), where --strict-markers would refuse it.
+    config.addinivalue_line("markers", "xdist_group(name): run on one xdist worker with the group")
 
 
 @pytest.fixture(scope="session")
@@ -59,3 +66,38 @@ def write_scenario(
     path = folder / f"{name}.arazzo.yaml"
     path.write_text(text + "\n")
     return path
+
+
+class Proxy:
+    """A server on a free port that passes every request to `upstream` and counts them.
+
+    `hide_sim`: answer 404 to `/_sim/...`, like a vendor product that offers no test support.
+    """
+
+    def __init__(self, upstream: str, *, hide_sim: bool = False) -> None:
+        self.upstream = upstream
+        self.hide_sim = hide_sim
+        self.count = 0
+        self.server = ServerThread(Request.application(self._handle), port=free_port())
+        self.url = self.server.url
+
+    def _handle(self, request: Request) -> Response:
+        self.count += 1
+        if self.hide_sim and request.path.startswith("/_sim/"):
+            return Response('{"title": "Not Found"}', status=404, mimetype="application/problem+json")
+        r = requests.request(
+            request.method,
+            self.upstream + request.full_path.rstrip("?"),
+            data=request.get_data(),
+            headers={k: v for k, v in request.headers if k.lower() != "host"},
+            timeout=30,
+        )
+        drop = ("content-encoding", "transfer-encoding", "connection", "content-length")
+        return Response(
+            r.content,
+            status=r.status_code,
+            headers=[(k, v) for k, v in r.headers.items() if k.lower() not in drop],
+        )
+
+    def stop(self) -> None:
+        self.server.stop()

@@ -115,8 +115,9 @@ def test_verify_runs_every_scenario_with_the_target_in_its_role(
     assert run.verdict == "pass", [f.detail for f in run.findings]
     (suite,) = run.suites
     assert suite.stats["scenarios_passed"] == len(list(SCENARIOS.glob("*.arazzo.yaml")))
-    assert suite.stats["systems"]["custody"].endswith("(target)")
-    assert suite.stats["systems"]["records"].endswith("(given)")
+    roles = suite.stats["roles"]
+    assert roles["custody"] == {"url": scenario_env["custody"].url, "origin": "target"}
+    assert roles["records"] == {"url": peers["records"], "origin": "given"}
     assert suite.passed == len(run.checks) > 90 and suite.failed == 0
     assert {c.group for c in run.checks} >= {"arrest-to-charge", "review-overdue", "provider-down"}
 
@@ -169,7 +170,7 @@ def test_against_interop_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         )
     assert run.verdict == "pass", [f.detail for f in run.findings]
     assert run.ctx.role == "custody" and len(run.checks) == 14
-    assert run.suites[0].stats["systems"]["records"] == f"{spec.url('records')} (env)"
+    assert run.suites[0].stats["roles"]["records"] == {"url": spec.url("records"), "origin": "given"}
 
 
 def _free(port: int) -> bool:

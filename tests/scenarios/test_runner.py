@@ -8,14 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
-from werkzeug.wrappers import Request, Response
 
 from harness.engine.events import CheckResult, Finding
 from harness.scenarios import Endpoint, Environment, ScenarioRunner, load_scenario
 from harness.scenarios.results import step_events
-from simulators.core.server import ServerThread, free_port
-from tests.scenarios.conftest import SCENARIOS, write_scenario
+from simulators.core.server import free_port
+from tests.scenarios.conftest import SCENARIOS, Proxy, write_scenario
 
 pytestmark = pytest.mark.xdist_group("scenarios")
 
@@ -153,41 +151,24 @@ def test_retry_then_fail(scenario_env: Environment, tmp_path: Path) -> None:
 @pytest.fixture
 def custody_without_sim(scenario_env: Environment) -> Iterator[Environment]:
     """The custody simulator behind a proxy that offers no /_sim/ (like a vendor product)."""
-    upstream = scenario_env["custody"].url
-
-    @Request.application  # type: ignore[misc]
-    def proxy(request: Request) -> Response:
-        if request.path.startswith("/_sim/"):
-            return Response('{"title": "Not Found"}', status=404, mimetype="application/problem+json")
-        r = requests.request(
-            request.method,
-            upstream + request.full_path.rstrip("?"),
-            data=request.get_data(),
-            headers={k: v for k, v in request.headers if k.lower() != "host"},
-            timeout=30,
-        )
-        drop = ("content-encoding", "transfer-encoding", "connection", "content-length")
-        return Response(
-            r.content,
-            status=r.status_code,
-            headers=[(k, v) for k, v in r.headers.items() if k.lower() not in drop],
-        )
-
-    server = ServerThread(proxy, port=free_port())
+    proxy = Proxy(scenario_env["custody"].url, hide_sim=True)
     endpoints = dict(scenario_env.endpoints)
-    endpoints["custody"] = Endpoint("custody", server.url, scenario_env["custody"].tokens, "target")
+    endpoints["custody"] = Endpoint("custody", proxy.url, scenario_env["custody"].tokens, "target")
     yield Environment(endpoints)
-    server.stop()
+    proxy.stop()
 
 
 def test_a_product_without_clock_control_has_the_scenario_skipped(custody_without_sim: Environment) -> None:
     runner = ScenarioRunner(custody_without_sim)
     skipped = runner.run(load_scenario(SCENARIOS / "review-overdue.arazzo.yaml"))
     assert skipped.status == "skipped"
-    assert "does not offer /_sim/clock (test support, not part of the standard)" in skipped.skipped
-    events = list(step_events(skipped))
-    assert events and all(isinstance(e, CheckResult) and e.status == "skipped" for e in events)
-    assert events[0].message == skipped.skipped
+    assert skipped.skipped.startswith(
+        "not run: needs clock control, which is not part of the standard (the custody system at "
+    )
+    assert "does not offer /_sim/clock, which step freeze-custody-clock needs" in skipped.skipped
+    (event,) = step_events(skipped)
+    assert isinstance(event, CheckResult) and event.status == "skipped" and event.required
+    assert event.message == skipped.skipped and event.requirement == "PACE-s40-review"
     # The same product passes a scenario that needs no test support from it.
     assert runner.run(load_scenario(SCENARIOS / "arrest-to-charge.arazzo.yaml")).status == "passed"
 
@@ -203,9 +184,8 @@ def test_no_token_skips_and_an_unreachable_system_fails(scenario_env: Environmen
     outcome = ScenarioRunner(Environment(endpoints)).run(
         load_scenario(SCENARIOS / "arrest-to-charge.arazzo.yaml")
     )
-    assert (
-        outcome.status == "skipped"
-        and "no access token with exactly the scopes records:write" in outcome.skipped
+    assert outcome.status == "skipped" and outcome.skipped.startswith(
+        "not run: no access token with exactly the scopes records:write"
     )
 
     endpoints["records"] = Endpoint(

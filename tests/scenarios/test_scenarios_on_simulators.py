@@ -125,7 +125,12 @@ def test_scenario_fails_precisely_under_a_quirk(
     )
     assert finding.detail.startswith(f"system {failed.system}, operation {failed.operation_id}: expected ")
     assert ", got " in finding.detail and words in finding.detail, finding.detail
-    assert finding.reproduce.startswith(("curl ", "TOKEN=$(interop token"))
+    # Every role is a reference simulator here: the reproduction names it by variable, not port.
+    note, command = finding.reproduce.splitlines()
+    variable = f"{failed.system.upper()}_URL"
+    assert note.startswith(f"# {variable}: the {failed.system} role was a reference simulator")
+    assert command.startswith(("curl ", "TOKEN=$(interop token")) and f'"${variable}/' in command
+    assert env[failed.system].url not in finding.reproduce + finding.detail
     assert finding.extra["expected"] and finding.extra["actual"]
     after = [s for s in outcome.steps if s.number > failed.number and "." not in s.number]
     assert all(s.status == "skipped" and s.message.startswith("not run: step ") for s in after)

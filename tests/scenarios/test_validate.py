@@ -201,3 +201,15 @@ def test_validate_command(tmp_path: Path) -> None:
         timeout=60,
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+def test_requirements_are_declared_on_the_scenario(tmp_path: Path) -> None:
+    requirements = "{custody: [PACE-s40-review], payrol: [X-1], records: X}"
+    declared = GOOD_STEP.replace("  steps:", f"  x-interop-requirements: {requirements}\n  steps:")
+    text = "\n".join(str(p) for p in validate_file(write_scenario(tmp_path, "req", declared))[1])
+    assert "'payrol' is not a system" in text
+    assert "the rule ids for records are a list of ids" in text
+    good = GOOD_STEP.replace("  steps:", "  x-interop-requirements: {custody: [PACE-s40-review]}\n  steps:")
+    scenario, problems = validate_file(write_scenario(tmp_path, "ok", good))
+    assert problems == [] and scenario is not None
+    assert scenario.requirements == {"custody": ["PACE-s40-review"]}
