@@ -8,6 +8,7 @@ docker:<image>[:tag]          started through the Docker Engine API (see harness
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -23,6 +24,22 @@ import requests
 
 from harness.errors import InteropError
 from simulators.core.server import free_port
+
+# A Docker image reference, [registry[:port]/]name[/name...][:tag][@sha256:digest], after the
+# grammar of github.com/distribution/reference (reference.go), simplified: checked before the
+# Docker engine is asked, so a typo is one line without a round trip.
+_NAME = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+IMAGE_REFERENCE = re.compile(
+    rf"(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?{_NAME}(?:/{_NAME})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})?"
+    r"(?:@sha256:[0-9a-f]{64})?"
+)
+
+
+def check_image(image: str) -> None:
+    if not IMAGE_REFERENCE.fullmatch(image):
+        raise InteropError(
+            f"a docker: target needs an image reference, e.g. docker:vendor/custody:1.4; got {image[:200]!r}"
+        )
 
 
 @dataclass
@@ -68,9 +85,17 @@ def _tail(path: Path, lines: int = 5) -> str:
 
 
 @contextmanager
-def _command_target(raw: str, command: str, report_dir: Path, startup_timeout: float) -> Iterator[Target]:
+def _command_target(
+    raw: str, command: str, report_dir: Path, startup_timeout: float, env: dict[str, str] | None = None
+) -> Iterator[Target]:
     if "{port}" not in command:
         raise InteropError("a cmd: target must contain {port}, e.g. cmd:my-product --port {port}")
+    try:
+        program = shlex.split(command)[0]
+    except ValueError as exc:  # an unclosed quote
+        raise InteropError(
+            f"the cmd: target cannot be read as a shell command ({exc}): {command[:200]!r}"
+        ) from None
     port = free_port()
     report_dir.mkdir(parents=True, exist_ok=True)
     log_path = report_dir / "target.log"
@@ -81,7 +106,7 @@ def _command_target(raw: str, command: str, report_dir: Path, startup_timeout: f
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        env={**os.environ, "PORT": str(port)},
+        env={**os.environ, **(env or {}), "PORT": str(port)},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -90,9 +115,7 @@ def _command_target(raw: str, command: str, report_dir: Path, startup_timeout: f
         except InteropError as exc:
             log.flush()
             raise InteropError(f"{exc}: {_tail(log_path)}" if _tail(log_path) else str(exc)) from None
-        yield Target(
-            raw, base, "cmd", {"pid": proc.pid, "log": str(log_path), "command": shlex.split(command)[0]}
-        )
+        yield Target(raw, base, "cmd", {"pid": proc.pid, "log": str(log_path), "command": program})
     finally:
         if proc.poll() is None:
             try:
@@ -116,10 +139,11 @@ def open_target(
 ) -> Iterator[Target]:
     """Resolve TARGET to a base URL for the duration of the block, starting/stopping it if ours to run."""
     if raw.startswith("cmd:"):
-        with _command_target(raw, raw[4:].strip(), report_dir, startup_timeout) as target:
+        with _command_target(raw, raw[4:].strip(), report_dir, startup_timeout, env) as target:
             yield target
         return
     if raw.startswith("docker:"):
+        check_image(raw[7:].strip())
         try:
             from harness.docker_target import docker_target
         except ImportError as exc:

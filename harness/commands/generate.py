@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from harness.cli_values import POPULATION_MAX, SEED_MAX, PathValue
 from harness.errors import InteropError
 
 err_console = Console(stderr=True)
@@ -38,20 +39,29 @@ def check_options(population: int, defect_rate: float | None, out: Path) -> None
     if defect_rate is not None and (math.isnan(defect_rate) or not 0.0 <= defect_rate <= 1.0):
         raise InteropError(f"--defect-rate must be between 0 and 1, got {defect_rate}")
     if out.exists() and not out.is_dir():
-        raise InteropError(f"--out {out} is a file; give a directory")
+        raise InteropError(f"--out {str(out)!r} is a file; give a directory")
 
 
 def register(app: typer.Typer) -> None:
     @app.command("generate")
     def generate(
-        seed: int = typer.Option(1, "--seed", help="Population seed (same seed, same files)."),
-        population: int = typer.Option(2000, "--population", help="Number of people to generate."),
+        seed: int = typer.Option(
+            1, "--seed", min=0, max=SEED_MAX, help="Population seed (same seed, same files)."
+        ),
+        population: int = typer.Option(
+            2000, "--population", min=0, max=POPULATION_MAX, help="Number of people to generate."
+        ),
         out: Path = typer.Option(
-            ..., "--out", help="Directory to write <kind>.jsonl and manifest.json into."
+            ...,
+            "--out",
+            parser=PathValue("dir", must_exist=False),
+            help="Directory to write <kind>.jsonl and manifest.json into.",
         ),
         defect_rate: float | None = typer.Option(
             None,
             "--defect-rate",
+            min=0.0,
+            max=1.0,
             help="Data-quality defect rate 0..1 for every defect kind (default: realistic rates; 0: clean).",
         ),
         reference_time: str | None = typer.Option(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from harness.cli_values import PathValue, TextValue
 from harness.errors import InteropError
 from simulators.core.auth import SCOPES, Issuer
 from simulators.core.config import default_home
@@ -20,10 +21,18 @@ def register(app: typer.Typer) -> None:
             "-s",
             help='Space-separated scopes, e.g. "records:read custody:write".',
         ),
-        client_id: str = typer.Option("interop-cli", "--client-id", help="Client id recorded in the token."),
+        client_id: str = typer.Option(
+            "interop-cli",
+            "--client-id",
+            parser=TextValue("a client id"),
+            help="Client id recorded in the token.",
+        ),
         ttl: int = typer.Option(3600, "--ttl", min=1, max=7 * 24 * 3600, help="Lifetime in seconds."),
         home: Path | None = typer.Option(
-            None, "--home", help="State folder holding the issuer key (INTEROP_HOME)."
+            None,
+            "--home",
+            parser=PathValue("dir", must_exist=False),
+            help="State folder holding the issuer key (INTEROP_HOME).",
         ),
     ) -> None:
         """Print an access token that every simulator accepts (just the token, on standard output)."""

@@ -15,6 +15,7 @@ from typing import Any
 from simulators.core.spec import contracts_dir
 
 HTTP_TYPES = {None, "Synchronous/HTTP"}
+SUPPORTED_VERSIONS = ("2", "3", "4")  # major versions of the Pact specification the verifier reads
 
 
 class PactFileError(ValueError):
@@ -98,10 +99,15 @@ def load_pact(path: Path | str) -> PactFile:
     raw_interactions = document.get("interactions")
     if not consumer or not provider or not isinstance(raw_interactions, list):
         raise PactFileError(f"{path} is not a pact: it needs consumer.name, provider.name and interactions")
+    _check_version(path, document)
     interactions = []
     for index, raw in enumerate(raw_interactions, start=1):
         if not isinstance(raw, dict):
             raise PactFileError(f"{path}: interaction {index} is not a JSON object")
+        if raw.get("type") in HTTP_TYPES and not (
+            isinstance(raw.get("request"), dict) and isinstance(raw.get("response"), dict)
+        ):
+            raise PactFileError(f"{path}: interaction {index} needs a request and a response object")
         interactions.append(
             PactInteraction(
                 index=index,
@@ -112,6 +118,40 @@ def load_pact(path: Path | str) -> PactFile:
             )
         )
     return PactFile(path, str(consumer), str(provider), document, tuple(interactions))
+
+
+def load_given_pact(path: Path | str) -> PactFile:
+    """A pact given on the command line: readable, V2-V4, with at least one HTTP interaction."""
+    path = Path(path)
+    if path.is_dir():
+        raise PactFileError(f"{path} is a directory, not a pact file")
+    pact = load_pact(path)
+    if not any(i.is_http for i in pact.interactions):
+        raise PactFileError(f"{path} has no HTTP interaction to verify")
+    return pact
+
+
+def _check_version(path: Path, document: dict[str, Any]) -> None:
+    """Refuse a pact that says it follows a specification version the verifier cannot read.
+
+    The version is `metadata.pactSpecification.version` (V3, V4) or
+    `metadata.pact-specification.version` (V2); a pact without one is read as V2.
+    """
+    metadata = document.get("metadata")
+    if metadata is None:
+        return
+    if not isinstance(metadata, dict):
+        raise PactFileError(f"{path} is not a pact: metadata is not a JSON object")
+    spec = metadata.get("pactSpecification", metadata.get("pact-specification"))
+    if spec is None:
+        return
+    version = spec.get("version") if isinstance(spec, dict) else None
+    if isinstance(version, (int, float)) and not isinstance(version, bool):
+        version = str(version)
+    if not isinstance(version, str) or version.split(".")[0] not in SUPPORTED_VERSIONS:
+        raise PactFileError(
+            f"{path} follows Pact specification {version!r}; the verifier reads versions 2, 3 and 4"
+        )
 
 
 def _states(raw: dict[str, Any]) -> tuple[ProviderState, ...]:

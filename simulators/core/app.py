@@ -19,7 +19,7 @@ from flask import Blueprint, Flask, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import MetaData, select
 
-from simulators.core import faults, quirks
+from simulators.core import faults, json_depth, quirks
 from simulators.core.auth import Issuer, bearer_token, load_clients, require_scopes
 from simulators.core.clock import Clock
 from simulators.core.config import SimConfig
@@ -48,6 +48,10 @@ POPULATION_KEY = "population"
 class _JSONProvider(DefaultJSONProvider):
     sort_keys = False
     ensure_ascii = False
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Every request body is parsed here: too deep a nesting is a 400 (json_depth.py)."""
+        return json_depth.loads(s, **kwargs)
 
 
 def create_simulator_app(

@@ -15,6 +15,20 @@ from simulators.core.state import SharedState
 _KEY = "clock"
 
 
+# Simulated time stays within these instants, so every rule's arithmetic on it (a detention limit
+# days ahead, an age a century back) stays inside what `datetime` can hold.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+OUT_OF_RANGE = "simulated time must stay from 1900-01-01T00:00:00+00:00 to 9000-01-01T00:00:00+00:00"
+
+
+def check_in_range(at: datetime) -> datetime:
+    """`at`, or ValueError when simulated time may not be set there."""
+    if not EARLIEST <= at <= LATEST:
+        raise ValueError(OUT_OF_RANGE)
+    return at
+
+
 def utcnow() -> datetime:
     """Real wall-clock time (UTC). Only the clock itself and infrastructure may call this."""
     return datetime.now(UTC)
@@ -69,12 +83,19 @@ class Clock:
         self._store({"frozen_at": isoformat(at), "offset_seconds": 0})
 
     def set_now(self, at: datetime, frozen: bool) -> None:
+        """Simulated time at `at` (ValueError when it is out of range), frozen there or running on."""
+        check_in_range(at)
         if frozen:
             self.freeze(at)
         else:
             self._store({"offset_seconds": (at - utcnow()).total_seconds()})
 
     def advance(self, delta: timedelta) -> None:
+        """Move simulated time on by `delta`; ValueError when that leaves the range."""
+        try:
+            check_in_range(self.now() + delta)
+        except OverflowError as exc:
+            raise ValueError(OUT_OF_RANGE) from exc
         setting = self._setting()
         if setting.get("frozen_at"):
             self._store({"frozen_at": isoformat(parse_instant(setting["frozen_at"]) + delta)})

@@ -26,12 +26,18 @@ def set_faults(ctx: SimulatorContext, settings: dict[str, Any]) -> dict[str, Any
     if unknown:
         raise Problem("validation-error", f"unknown fault settings: {', '.join(sorted(unknown))}")
     merged = {**DEFAULTS, **settings}
-    if not isinstance(merged["latency_ms"], int) or not 0 <= merged["latency_ms"] <= 60000:
+    latency = merged["latency_ms"]
+    if isinstance(latency, bool) or not isinstance(latency, int) or not 0 <= latency <= 60000:
         raise Problem("validation-error", "latency_ms must be an integer from 0 to 60000")
     if not isinstance(merged["error_rate"], int | float) or not 0 <= merged["error_rate"] <= 1:
         raise Problem("validation-error", "error_rate must be a number from 0 to 1")
     if not isinstance(merged["down"], bool):
         raise Problem("validation-error", "down must be true or false")
+    ops = merged["operations"]
+    if not isinstance(ops, list) or not all(isinstance(op, str) and len(op) <= 256 for op in ops):
+        raise Problem(
+            "validation-error", 'operations must be a list of operation labels, e.g. "GET /nominals"'
+        )
     ctx.state.put(KEY, merged)
     return merged
 

@@ -28,19 +28,47 @@ def encode_cursor(key: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps([key], separators=(",", ":")).encode()).decode().rstrip("=")
 
 
+# The widest integer a key column holds (SQLite INTEGER, PostgreSQL BIGINT): a forged cursor with a
+# bigger one must be refused here, not overflow in the database driver.
+MIN_KEY_INTEGER, MAX_KEY_INTEGER = -(2**63), 2**63 - 1
+
+
+def _not_a_cursor(param: str) -> Problem:
+    return Problem(
+        "validation-error",
+        f"The {param} is not one this system issued; start again without it.",
+        errors=[{"field": f"query.{param}", "message": "not a valid cursor"}],
+    )
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a cursor key")
+
+
+def _fits_a_column(value: Any) -> bool:
+    """Every integer inside `value` fits a 64-bit key column (bool is an int subclass: left alone)."""
+    if isinstance(value, list):
+        return all(_fits_a_column(v) for v in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return MIN_KEY_INTEGER <= value <= MAX_KEY_INTEGER
+    return True
+
+
 def decode_cursor(cursor: str, param: str = "cursor") -> Any:
+    """The key inside a cursor (`cursor=` of a list, `after=` of the change feed): the one decoder.
+
+    Anything this system could not have issued is a 400: not base64url JSON of a one-item list,
+    NaN or Infinity, or an integer too big for a key column.
+    """
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-        if not isinstance(value, list) or len(value) != 1:
+        text = base64.urlsafe_b64decode(padded.encode()).decode()
+        value = json.loads(text, parse_constant=_refuse_constant)
+        if not isinstance(value, list) or len(value) != 1 or not _fits_a_column(value):
             raise ValueError
         return value[0]
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise Problem(
-            "validation-error",
-            f"The {param} is not one this system issued; start again without it.",
-            errors=[{"field": f"query.{param}", "message": "not a valid cursor"}],
-        ) from exc
+    except (ValueError, RecursionError, binascii.Error, UnicodeDecodeError) as exc:
+        raise _not_a_cursor(param) from exc
 
 
 def typed_key(key: Any, key_column: Any, param: str = "cursor") -> Any:
@@ -51,11 +79,7 @@ def typed_key(key: Any, key_column: Any, param: str = "cursor") -> Any:
         expected = None
     wanted = (int,) if expected is int else (str,) if expected is str else (int, str)
     if isinstance(key, bool) or not isinstance(key, wanted):
-        raise Problem(
-            "validation-error",
-            f"The {param} is not one this system issued; start again without it.",
-            errors=[{"field": f"query.{param}", "message": "not a valid cursor"}],
-        )
+        raise _not_a_cursor(param)
     return key
 
 

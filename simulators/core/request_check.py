@@ -16,6 +16,7 @@ from typing import Any
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Request
 
+from simulators.core.json_depth import caused_by_depth
 from simulators.core.schemas import JSON_TYPES, CompiledSchemas, field_errors, resolve
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -69,8 +70,12 @@ def _declared_type(schema: dict[str, Any]) -> str | None:
 
 
 def _coerce(value: str, declared: str | None) -> Any:
+    # int() refuses more than 4300 digits (ValueError): such a value stays a string and fails its schema.
     if declared == "integer" and _INTEGER.match(value):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:
+            return value
     if declared == "number":
         try:
             return float(value) if not _INTEGER.match(value) else int(value)
@@ -193,10 +198,15 @@ class RequestChecker:
             )
             return
         if media_type in JSON_TYPES:
-            try:  # parsed once: Flask keeps it for the handler's own get_json()
+            # Parsed once, by the app's JSON provider (which refuses too deep a nesting, json_depth.py):
+            # Flask keeps the result for the handler's own get_json().
+            try:
                 instance = request.get_json(force=True)
-            except BadRequest:
-                outcome.fail("bad-request", 400, "body", "the body is not valid JSON")
+            except BadRequest as exc:
+                too_deep = caused_by_depth(exc)
+                outcome.fail(
+                    "bad-request", 400, "body", str(too_deep) if too_deep else "the body is not valid JSON"
+                )
                 return
         elif media_type == "application/x-www-form-urlencoded":
             instance = request.form.to_dict()

@@ -8,7 +8,8 @@ clock control, faults, captured traffic.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import math
+from datetime import UTC, timedelta
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -16,7 +17,7 @@ from sqlalchemy import select
 
 from simulators.core import faults, quirks
 from simulators.core.auth import TokenRequestError, client_credentials_grant
-from simulators.core.clock import isoformat, parse_instant
+from simulators.core.clock import OUT_OF_RANGE, isoformat, parse_instant
 from simulators.core.context import sim
 from simulators.core.paging import page_body, page_params, paginate
 from simulators.core.problems import Problem
@@ -73,11 +74,23 @@ def standard_blueprint() -> Blueprint:
     return bp
 
 
+_CLOCK_UNITS = {"days": 86400.0, "hours": 3600.0, "minutes": 60.0, "seconds": 1.0}
+
+
 def _json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise Problem("bad-request", "Send a JSON object body.")
     return body
+
+
+def _wall_time(value: Any) -> str | None:
+    """A wall-clock instant with milliseconds (SQLite hands it back naive, in UTC)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def sim_blueprint() -> Blueprint:
@@ -112,9 +125,12 @@ def sim_blueprint() -> Blueprint:
         body = _json_body()
         try:
             at = parse_instant(str(body["now"]))
-        except (KeyError, ValueError) as exc:
+        except (KeyError, ValueError, OverflowError) as exc:
             raise Problem("validation-error", f"now must be an ISO 8601 instant with offset ({exc})") from exc
-        sim().clock.set_now(at, frozen=bool(body.get("frozen", True)))
+        try:
+            sim().clock.set_now(at, frozen=bool(body.get("frozen", True)))
+        except ValueError as exc:
+            raise Problem("validation-error", str(exc)) from exc
         return jsonify(sim().clock.describe())
 
     @bp.post("/clock/advance")
@@ -122,17 +138,17 @@ def sim_blueprint() -> Blueprint:
         """`{"hours": 6, "minutes": 1}` moves simulated time forward."""
         body = _json_body()
         try:
-            delta = timedelta(
-                days=float(body.get("days", 0)),
-                hours=float(body.get("hours", 0)),
-                minutes=float(body.get("minutes", 0)),
-                seconds=float(body.get("seconds", 0)),
-            )
-        except (TypeError, ValueError) as exc:
+            seconds = sum(float(body.get(unit, 0)) * factor for unit, factor in _CLOCK_UNITS.items())
+        except (TypeError, ValueError, OverflowError) as exc:
             raise Problem("validation-error", "days, hours, minutes and seconds must be numbers") from exc
-        if delta.total_seconds() < 0:
+        if not math.isfinite(seconds):
+            raise Problem("validation-error", "days, hours, minutes and seconds must be finite numbers")
+        if seconds < 0:
             raise Problem("validation-error", "time only moves forward; use PUT /_sim/clock to set it")
-        sim().clock.advance(delta)
+        try:
+            sim().clock.advance(timedelta(seconds=seconds))
+        except (ValueError, OverflowError) as exc:  # timedelta itself overflows past ~2.7e6 years
+            raise Problem("validation-error", f"cannot advance the clock that far: {OUT_OF_RANGE}") from exc
         return jsonify(sim().clock.describe())
 
     @bp.post("/clock/reset")
@@ -165,13 +181,14 @@ def sim_blueprint() -> Blueprint:
 
     @bp.get("/traffic")
     def traffic():  # type: ignore[no-untyped-def]
-        """Captured exchanges, oldest first; `client=`, `invalid_only=true`, `limit`, `cursor`."""
+        """Captured exchanges, oldest first; `client_id=` (or `client=`), `invalid_only=true`, paging."""
         ctx = sim()
         ctx.traffic.flush()
         t = ctx.tables.traffic
         stmt = select(t)
-        if request.args.get("client"):
-            stmt = stmt.where(t.c.client_id == request.args["client"])
+        client = request.args.get("client_id") or request.args.get("client")
+        if client:
+            stmt = stmt.where(t.c.client_id == client)
         if request.args.get("invalid_only", "").lower() in ("1", "true", "yes"):
             stmt = stmt.where((t.c.request_valid.is_(False)) | (t.c.response_valid.is_(False)))
         limit, cursor = page_params()
@@ -181,6 +198,7 @@ def sim_blueprint() -> Blueprint:
             {
                 "seq": r.seq,
                 "at": isoformat(r.at),
+                "started_at": _wall_time(r.started_at),
                 "client_id": r.client_id,
                 "method": r.method,
                 "path": r.path,

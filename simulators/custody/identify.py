@@ -7,7 +7,8 @@ variants, sound-alikes or aliases), the booking is refused (409) with the candid
 custody officer chooses: a wrong guess either way makes a duplicate nominal or a wrong record.
 `create_new` says the officer has looked and this is a new person.
 Every check that needs no peer runs before any peer is called, so a refused booking never leaves
-a stray nominal in records.
+a stray nominal in records. When two book-ins of one new person race, records creates one nominal
+and refuses the other create (409, PNC ID already held): that booking links to the nominal made.
 """
 
 from __future__ import annotations
@@ -165,6 +166,21 @@ def _new_nominal_payload(detainee: dict[str, Any], pnc: str | None) -> dict[str,
     return payload
 
 
+def _created_meanwhile(
+    client: Any, exc: UpstreamError, detainee: dict[str, Any], pnc: str | None
+) -> dict[str, Any] | None:
+    """The nominal another booking of the same person created between our search and our create.
+
+    Records answers 409 (RMS-NOM-002) when the PNC ID is already held: with simultaneous book-ins
+    of one new person, one create wins and the others must link to the nominal it made.
+    """
+    rule = (exc.problem or {}).get("rule")
+    if exc.status != 409 or not pnc or rule not in (None, "RMS-NOM-002"):
+        return None
+    hits = client.search_nominals(pnc_id=pnc, limit=20)
+    return _pick_by_pnc(hits, detainee) if hits else None
+
+
 def identify(client: Any, detainee: dict[str, Any], pnc: str | None) -> tuple[dict[str, Any], str]:
     """Find or create the detainee's nominal; returns it and how it was identified."""
     try:
@@ -205,6 +221,9 @@ def identify(client: Any, detainee: dict[str, Any], pnc: str | None) -> tuple[di
             try:
                 return client.create_nominal(_new_nominal_payload(detainee, pnc)), "created"
             except UpstreamError as exc:
+                raced = _created_meanwhile(client, exc, detainee, pnc)
+                if raced is not None:
+                    return raced, "pnc_id"
                 if exc.status in (400, 409, 422):
                     upstream = exc.problem or {}
                     raise Problem(

@@ -196,12 +196,15 @@ def reports_blueprint() -> Blueprint:
         ensure_storable(body)
         ctx = sim()
         view = view_for(caller())
-        if_match = request.headers.get("If-Match")
-        if not if_match:
+        # Auth (403), existence (404), preconditions (428/412), then the rules (common.yaml).
+        restricted = [f for f in RESTRICTED_FIELDS if f in body]
+        if restricted and view is not View.ORIGINAL:
             raise Problem(
-                "precondition-required",
-                "Send If-Match with the ETag of the version you are changing (read the report first).",
-                rule="INT-if-match",
+                "forbidden",
+                f"Changing {', '.join(restricted)} needs scope {SCOPE_RESTRICTED} "
+                "(rule INT-restricted-field).",
+                rule="INT-restricted-field",
+                required_scopes=[SCOPE_RESTRICTED],
             )
         with ctx.db.session() as s:
             current = store.fetch(s, report_id)
@@ -212,16 +215,15 @@ def reports_blueprint() -> Blueprint:
                 [audit_row("update", report_id=current.report_id, version=current.version, outcome="denied")]
             )
             raise _not_found(report_id)
-        _check_if_match(if_match, current.version)
-        restricted = [f for f in RESTRICTED_FIELDS if f in body]
-        if restricted and view is not View.ORIGINAL:
+        _check_values(body)
+        if_match = request.headers.get("If-Match")
+        if not if_match:
             raise Problem(
-                "forbidden",
-                f"Changing {', '.join(restricted)} needs scope {SCOPE_RESTRICTED} "
-                "(rule INT-restricted-field).",
-                rule="INT-restricted-field",
-                required_scopes=[SCOPE_RESTRICTED],
+                "precondition-required",
+                "Send If-Match with the ETag of the version you are changing (read the report first).",
+                rule="INT-if-match",
             )
+        _check_if_match(if_match, current.version)
         now = ctx.clock.now()
         body = _without_unchanged_legacy(body, current)
         scope, rules = _field_rules(body, now.date(), view)
@@ -280,6 +282,16 @@ def _without_unchanged_legacy(body: dict[str, Any], row: Any) -> dict[str, Any]:
     if grading is not None and normalise_grading(grading) == grading_of(row):
         del out["grading"]
     return out
+
+
+def _check_values(body: dict[str, Any]) -> None:
+    """400 for a value wrong on its own (a postcode, a date), before the If-Match precondition."""
+    if "locations" in body:
+        locations(body["locations"])
+    if "organisations" in body:
+        organisations(body["organisations"])
+    if "review_date" in body:
+        parse_date(body["review_date"], "review_date")
 
 
 def _changes(body: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from simulators.core.problems import Problem
 from simulators.records import merge, nominals, search
 from simulators.records.context import emit, now, rt, today
 from simulators.records.http import check_if_match, etag, json_body, merge_patch
-from simulators.records.inputs import clean_nominal
+from simulators.records.inputs import check_four_plus_one, clean_fields, clean_nominal
 
 bp = Blueprint("records_nominals", __name__)
 
@@ -99,27 +99,37 @@ def _refuse_merged(s: Any, row: Any) -> None:
         )
 
 
+def _refuse_removal(missing: list[str]) -> None:
+    """400 (RMS-NOM-001) when a patch removes fields every nominal has."""
+    if missing:
+        raise Problem(
+            "validation-error",
+            f"{', '.join(missing)} may not be removed.",
+            rule="RMS-NOM-001",
+            errors=[{"field": f, "message": "required; may not be null"} for f in missing],
+        )
+
+
 @bp.patch("/nominals/<nominal_id>")
 def update_nominal(nominal_id: str):  # type: ignore[no-untyped-def]
+    """The order of checks (common.yaml): what the patch alone shows is wrong (400) before 404;
+    what it makes of the stored nominal (400) before the If-Match precondition; rules (409/422) last."""
     t = rt()
     patch = json_body()
     day, at = today(), now()
+    own = {f for f, v in patch.items() if v is not None and f != "address"}  # address merges: checked below
+    _refuse_removal([f for f in REQUIRED if f in patch and patch[f] is None])
+    clean_fields(patch, day, fields=own)
     with sim().db.transaction() as s:
         row = nominals.get_row(s, t, nominal_id)
         if row is None:
             raise Problem("not-found", f"No nominal {nominal_id}.")
-        _refuse_merged(s, row)
-        check_if_match(row.version, required=True)
         patched = merge_patch(nominals.editable_view(row), patch)
-        missing = [f for f in REQUIRED if f not in patched]
-        if missing:
-            raise Problem(
-                "validation-error",
-                f"{', '.join(missing)} may not be removed.",
-                rule="RMS-NOM-001",
-                errors=[{"field": f, "message": "required; may not be null"} for f in missing],
-            )
-        doc = clean_nominal(patched, day, fields=set(patch))
+        _refuse_removal([f for f in REQUIRED if f not in patched])
+        doc = clean_fields(patched, day, fields=set(patch))
+        check_if_match(row.version, required=True)
+        _refuse_merged(s, row)
+        check_four_plus_one(doc)
         before = nominals.row_values(nominals.editable_view(row))
         after = nominals.row_values(doc)
         changed = sorted(k for k in after if after[k] != before[k])

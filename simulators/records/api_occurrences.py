@@ -128,8 +128,9 @@ def update_occurrence(occurrence_id: str):  # type: ignore[no-untyped-def]
     patch = json_body()
     at = now()
     with sim().db.transaction() as s:
-        row = occurrences.get_row(s, t, occurrence_id)
-        check_if_match(row.version, required=True)
+        row = occurrences.get_row(s, t, occurrence_id)  # 404
+        # The patch's values are read and checked (400) before the If-Match precondition, and the
+        # occurrence's state rules after it: the order of checks in common.yaml.
         values: dict[str, Any] = {}
         if "classification" in patch:
             code, title = occurrences.classification(row.type, patch["classification"]["code"])
@@ -159,6 +160,7 @@ def update_occurrence(occurrence_id: str):  # type: ignore[no-untyped-def]
             )
         if "status" in patch:
             values["status"] = patch["status"]
+        check_if_match(row.version, required=True)
         occurrences.check_state(
             row.type, values.get("status", row.status), values.get("outcome_code", row.outcome_code)
         )

@@ -116,7 +116,14 @@ def clean_markers(markers: list[dict[str, Any]], today: date, errs: FieldErrors)
 
 
 def clean_nominal(doc: dict[str, Any], today: date, fields: set[str] | None = None) -> dict[str, Any]:
-    """Validate and canonicalise `doc`; with `fields`, only those top-level fields (a patch).
+    """Validate and canonicalise `doc` (400 per field), then the POLE 4+1 minimum (422)."""
+    out = clean_fields(doc, today, fields)
+    check_four_plus_one(out)
+    return out
+
+
+def clean_fields(doc: dict[str, Any], today: date, fields: set[str] | None = None) -> dict[str, Any]:
+    """Validate and canonicalise each field of `doc` (400); with `fields`, only those top-level fields.
 
     Fields not checked are passed through as stored, so a legacy value (a lower-case postcode)
     does not block an unrelated change.
@@ -160,7 +167,6 @@ def clean_nominal(doc: dict[str, Any], today: date, fields: set[str] | None = No
     if check("warning_markers"):
         out["warning_markers"] = clean_markers(doc.get("warning_markers") or [], today, errs)
     errs.raise_if_any("nominal")
-    check_four_plus_one(out)
     return out
 
 

@@ -97,9 +97,14 @@ def merge_nominals(
     if_match: Any,
 ) -> tuple[Any, dict[str, Any]]:
     """Apply the merge; returns (survivor row after, event data). Raises a Problem, writing nothing."""
+    # Existence (404), then the precondition (428/412), then the merge rules (409/422): common.yaml.
     survivor = nominals.get_row(s, t, survivor_id)
     if survivor is None:
         raise Problem("not-found", f"No nominal {survivor_id}.")
+    duplicate = nominals.get_row(s, t, duplicate_id) if duplicate_id != survivor_id else survivor
+    if duplicate is None:
+        raise Problem("not-found", f"No nominal {duplicate_id} to merge.", rule="RMS-MRG-007")
+    if_match(survivor.version)
     if survivor.merged_into:
         final = nominals.resolve(s, t, survivor_id)[0].nominal_id
         raise Problem(
@@ -110,9 +115,6 @@ def merge_nominals(
         )
     if duplicate_id == survivor_id:
         raise Problem("business-rule", "A nominal cannot be merged into itself.", rule="RMS-MRG-001")
-    duplicate = nominals.get_row(s, t, duplicate_id)
-    if duplicate is None:
-        raise Problem("not-found", f"No nominal {duplicate_id} to merge.", rule="RMS-MRG-007")
     if duplicate.merged_into:
         final = nominals.resolve(s, t, duplicate_id)[0].nominal_id
         raise Problem(
@@ -121,7 +123,6 @@ def merge_nominals(
             rule="RMS-MRG-002",
             survivor_id=final,
         )
-    if_match(survivor.version)
     for field, rule, label in (
         ("pnc_id", "RMS-MRG-004", "PNC IDs"),
         ("cro_number", "RMS-MRG-005", "CRO numbers"),

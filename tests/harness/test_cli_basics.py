@@ -60,3 +60,77 @@ def test_busy_port_is_one_line_and_exit_2(tmp_path):
         r = run("up", "--base-port", str(port), home=tmp_path)
     _one_clear_line(r)
     assert str(port) in r.stderr
+
+
+def test_root_help_documents_every_exit_code():
+    h = run("--help")
+    text = " ".join(h.stdout.split())
+    assert h.returncode == 0
+    for code in ("0 conforms", "1 findings", "2 bad usage", "3 inconclusive"):
+        assert code in text, text
+
+
+def test_errors_are_printed_as_data_on_one_line(capsys):
+    """Rich markup, terminal escapes and line breaks in an error (a target, a log tail) are shown
+    as typed, on one line: issue 26, where `[/base]` in a message crashed the printer."""
+    from harness.cli import print_error
+
+    print_error("target [bold red]x[/] said \x1b[31mred\nsecond line [/base] \u202e")
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("interop: error: ")
+    assert "[bold red]x[/]" in err and "[/base]" in err and "\\x1b[31mred second line" in err
+    assert "\x1b" not in err and "\u202e" not in err and "\\u202e" in err
+
+
+def test_one_line_cuts_an_overlong_message():
+    from harness.errors import MAX_LINE, one_line
+
+    line = one_line("y" * (MAX_LINE + 500))
+    assert line.startswith("y" * MAX_LINE) and line.endswith("[cut: 500 more bytes]")
+    assert one_line("a\r\nb\tc\u2028d") == "a  b c d"
+
+
+def test_main_can_run_many_times_in_one_process(capsys):
+    import pytest
+
+    from harness import cli
+
+    for _ in range(2):
+        with pytest.raises(SystemExit) as exc:
+            cli.main(["--version"])
+        assert exc.value.code == 0
+    names = [c.name for c in cli.app.registered_commands]
+    assert len(names) == len(set(names))  # registered once, not once per call
+
+
+def test_given_pacts_must_be_http_pacts_of_spec_v2_to_v4(tmp_path):
+    import json
+
+    import pytest
+
+    from harness.contracts.pactfile import PactFileError, load_given_pact, pacts_dir
+
+    assert load_given_pact(pacts_dir() / "records-custody.json").interactions  # V4: fine
+
+    def pact(name, **document):
+        path = tmp_path / name
+        base = {"consumer": {"name": "vendor"}, "provider": {"name": "records"}}
+        path.write_text(json.dumps({**base, **document}))
+        return path
+
+    http = {"description": "d", "request": {"method": "GET", "path": "/x"}, "response": {"status": 200}}
+    refused = {
+        "1.0": pact("v1.json", interactions=[http], metadata={"pactSpecification": {"version": "1.0"}}),
+        "specification '5.0.0'": pact(
+            "v5.json", interactions=[http], metadata={"pact-specification": {"version": "5.0.0"}}
+        ),
+        "needs a request and a response": pact("half.json", interactions=[{"request": {}}]),
+        "no HTTP interaction": pact("messages.json", interactions=[{"type": "Asynchronous/Messages"}]),
+        "is a directory": tmp_path,
+    }
+    for why, path in refused.items():
+        with pytest.raises(PactFileError, match=why) as exc:
+            load_given_pact(path)
+        assert str(path) in str(exc.value)
+    v3 = pact("v3.json", interactions=[http], metadata={"pactSpecification": {"version": "3.0.0"}})
+    assert len(load_given_pact(v3).interactions) == 1
