@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PACT_DO_NOT_TRACK := true
 
-.PHONY: setup demo test test-fast lint bench contracts clean
+.PHONY: setup demo test test-fast fuzz-deep lint bench contracts standard spectral clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,10 @@ test: setup
 test-fast: setup
 	$(BIN)/python -m pytest -n 2 -m 'not slow' $(PYTEST_ARGS)
 
+# The fuzz suite against each simulator at ten times the default budget, seeds 1-3 (docs/hardening.md).
+fuzz-deep: setup
+	$(BIN)/python -m tests.hardening.fuzz_deep $(FUZZ_DEEP_ARGS)
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -33,6 +37,19 @@ bench: setup
 
 contracts: setup
 	INTEROP_WRITE_PACTS=1 $(BIN)/python -m pytest tests/consumers -p no:xdist -q
+
+# The standard as a product (docs/standard.md): regenerate contracts/bundled/, compare with the last
+# release in contracts/released/, and lint with Spectral when it is installed in .ci/node.
+standard: setup
+	$(BIN)/interop standard bundle
+	$(BIN)/interop standard diff --corrections contracts/released/corrections.yaml \
+		contracts/released/$$(ls -d contracts/released/*/ | xargs -n1 basename | sort -V | tail -1) contracts/bundled
+	@if [ -x .ci/node/node_modules/.bin/spectral ]; then $(MAKE) --no-print-directory spectral; \
+	else echo "Spectral not installed (bash .ci/run installs it into .ci/node); lint skipped"; fi
+
+spectral:
+	.ci/node/node_modules/.bin/spectral lint --fail-severity=warn contracts/bundled/*.json
+	.ci/node/node_modules/.bin/spectral lint --fail-severity=warn scenarios/*.arazzo.yaml
 
 clean:
 	rm -rf $(VENV) .interop interop-report .pytest_cache

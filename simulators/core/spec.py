@@ -1,7 +1,10 @@
-"""The published standard: load `contracts/openapi/<system>.yaml`, bundled with `common.yaml`.
+"""The published standard: `contracts/bundled/<system>.json`, one self-contained document per system.
 
 The bundled document is what a simulator serves at `/openapi.json` and validates against, and
-what the harness fuzzes, so all of them read exactly one thing.
+what the harness fuzzes, so all of them read exactly one thing. It is generated from the split
+sources (`contracts/openapi/<system>.yaml` + `common.yaml`) by `make standard`
+(`harness/standard/bundled.py`); a test checks the checked-in file is current. A contracts folder
+without a `bundled/` document (a toy standard in tests) is bundled from its sources on load.
 
 Why a small hand-written bundler: the standard keeps shared POLE schemas in `common.yaml`,
 referenced as `common.yaml#/components/...`. Served documents must be self-contained (a vendor
@@ -37,6 +40,26 @@ def openapi_path(system: str) -> Path:
     return contracts_dir() / "openapi" / f"{system}.yaml"
 
 
+def bundled_path(system: str) -> Path:
+    """Where the generated, self-contained document of `system` is kept."""
+    return contracts_dir() / "bundled" / f"{system}.json"
+
+
+def bundle_sources(system: str) -> dict[str, Any]:
+    """Bundle `system` from its split sources (what `make standard` writes to `bundled_path`)."""
+    path = openapi_path(system)
+    if not path.exists():
+        raise FileNotFoundError(f"no OpenAPI document for {system!r} at {path}")
+    common_path = path.with_name(COMMON_FILE)
+    common = yaml.safe_load(common_path.read_text()) if common_path.exists() else {}
+    return bundle(yaml.safe_load(path.read_text()), common)
+
+
+def render_bundled(document: dict[str, Any]) -> str:
+    """The byte-stable text of a bundled document (what is checked in and served)."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
 def _rewrite_refs(node: Any, prefix: str) -> Any:
     if isinstance(node, dict):
         out = {}
@@ -69,24 +92,65 @@ def bundle(document: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:
         if ref and ref.startswith("#/components/pathItems/"):
             doc["paths"][path] = copy.deepcopy(components["pathItems"][ref.rsplit("/", 1)[1]])
     components.pop("pathItems", None)
+    _drop_unused_shared(doc, own=document.get("components") or {})
     return doc
 
 
+def _local_refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"]} if isinstance(node.get("$ref"), str) else set()
+        for value in node.values():
+            found |= _local_refs(value)
+        return found
+    if isinstance(node, list):
+        return set().union(*(_local_refs(v) for v in node)) if node else set()
+    return set()
+
+
+def _drop_unused_shared(doc: dict[str, Any], own: dict[str, Any]) -> None:
+    """Remove the shared (common.yaml) components this document never reaches: a vendor's tools
+    report unused components, and a system document should not offer shapes it does not use.
+    The system's own components and the security schemes (named, not referenced) stay."""
+    components = doc["components"]
+    reached: set[str] = set()
+    todo = _local_refs({k: v for k, v in doc.items() if k != "components"})
+    while todo:
+        ref = todo.pop()
+        if ref in reached or not ref.startswith("#/components/"):
+            continue
+        reached.add(ref)
+        _, _, section, name = ref.split("/", 3)
+        todo |= _local_refs((components.get(section) or {}).get(name))
+    for section, entries in components.items():
+        if section == "securitySchemes":
+            continue
+        for name in list(entries):
+            if name not in (own.get(section) or {}) and f"#/components/{section}/{name}" not in reached:
+                del entries[name]
+
+
 @functools.lru_cache(maxsize=16)
-def _load_bundled_text(path: str, common_path: str, mtimes: tuple[float, float]) -> str:
-    document = yaml.safe_load(Path(path).read_text())
-    common = yaml.safe_load(Path(common_path).read_text()) if Path(common_path).exists() else {}
-    return json.dumps(bundle(document, common), sort_keys=False)
+def _read_bundled(path: str, mtime: float) -> str:
+    return Path(path).read_text()
+
+
+@functools.lru_cache(maxsize=16)
+def _bundle_sources_text(system: str, contracts: str, mtimes: tuple[float, float]) -> str:
+    return json.dumps(bundle_sources(system))
 
 
 def load_spec(system: str) -> dict[str, Any]:
     """The bundled OpenAPI document of `system` (a fresh copy each call)."""
-    path = openapi_path(system)
-    if not path.exists():
-        raise FileNotFoundError(f"no OpenAPI document for {system!r} at {path}")
-    common_path = path.with_name(COMMON_FILE)
-    mtimes = (path.stat().st_mtime, common_path.stat().st_mtime if common_path.exists() else 0.0)
-    return json.loads(_load_bundled_text(str(path), str(common_path), mtimes))
+    path = bundled_path(system)
+    if path.exists():
+        return json.loads(_read_bundled(str(path), path.stat().st_mtime))
+    source = openapi_path(system)
+    if not source.exists():
+        raise FileNotFoundError(f"no OpenAPI document for {system!r} at {path} or {source}")
+    # No generated document (a toy standard in tests): bundle the sources on load.
+    common = source.with_name(COMMON_FILE)
+    mtimes = (source.stat().st_mtime, common.stat().st_mtime if common.exists() else 0.0)
+    return json.loads(_bundle_sources_text(system, str(contracts_dir()), mtimes))
 
 
 def flask_rule_to_template(rule: str) -> str:

@@ -1,0 +1,1 @@
+"""The standard as a product: bundling, versioning (diff) and linting of `contracts/`."""
