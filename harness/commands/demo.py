@@ -14,11 +14,14 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from harness.cli_values import POPULATION_MAX, SEED_MAX, PathValue
 from harness.commands.verify import run_verification
 from harness.ecosystem import Ecosystem, EcosystemSpec
 from harness.errors import EXIT_FINDINGS, EXIT_OK
+from harness.evidence.accept import demo_pack
 from harness.reports.compare import write_comparison
 from harness.suites import available_suites
 from simulators.core.config import SYSTEMS
@@ -110,10 +113,19 @@ def _result(product: str, role: str, target: str, expected: str, run, folder: Pa
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
-        report_dir: Path = typer.Option(Path("interop-report"), "--report-dir", help="Where the reports go."),
-        population: int = typer.Option(2000, "--population", min=10, help="People in the simulated force."),
-        seed: int = typer.Option(1, "--seed", help="Population and fuzzing seed."),
-        fuzz_examples: int = typer.Option(10, "--fuzz-examples", min=1, help="Fuzz examples per operation."),
+        report_dir: Path = typer.Option(
+            Path("interop-report"),
+            "--report-dir",
+            parser=PathValue("dir", must_exist=False),
+            help="Where the reports go.",
+        ),
+        population: int = typer.Option(
+            2000, "--population", min=10, max=POPULATION_MAX, help="People in the simulated force."
+        ),
+        seed: int = typer.Option(1, "--seed", min=0, max=SEED_MAX, help="Population and fuzzing seed."),
+        fuzz_examples: int = typer.Option(
+            10, "--fuzz-examples", min=1, max=10_000, help="Fuzz examples per operation."
+        ),
     ) -> None:
         """Start the ecosystem, verify each simulator and a defective sample product, print a summary."""
         with tempfile.TemporaryDirectory(prefix="interop-demo-") as tmp:
@@ -134,10 +146,20 @@ def register(app: typer.Typer) -> None:
                 f"[{colour}]{r.verdict}[/]",
                 str(r.errors),
                 ok,
-                str(r.report_dir / "report.html"),
+                escape(str(r.report_dir / "report.html")),
             )
         console.print(table)
-        console.print(f"Side-by-side comparison: {report_dir / 'compare-custody.html'}")
+        console.print(f"Side-by-side comparison: {escape(str(report_dir / 'compare-custody.html'))}")
+        rerun = (
+            f"interop demo --report-dir {report_dir} --population {population} --seed {seed} "
+            f"--fuzz-examples {fuzz_examples}"
+        )
+        pack = demo_pack(report_dir, "vendor-custody", VENDOR_QUIRKS, seed, rerun)
+        console.print(
+            f"Evidence pack for the vendor product (signed; interop evidence verify): "
+            f"{escape(str(pack.folder))} and {escape(str(pack.archive))}; "
+            f"board summary {escape(str(pack.folder / 'summary.html'))}"
+        )
         all_ok = all(r.as_expected for r in results)
         console.print(
             "[green]Every result was the expected one.[/]"

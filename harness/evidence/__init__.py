@@ -1,0 +1,2 @@
+"""Acceptance evidence: the requirements catalogue, force acceptance profiles, and the signed
+evidence pack (`interop accept`, `interop evidence verify|diff`). See docs/evidence.md."""
