@@ -4,7 +4,8 @@
 2. the simulators started as `interop up` starts them, loading that population into SQLite;
 3. throughput and latency against a minimal Flask endpoint (bench/throughput.py);
 4. peak memory of each simulator after the load runs (bench/memory.py);
-5. `interop verify` per role and suite, and the fuzz suite against Schemathesis alone
+5. what the web console adds to a simulator's CPU per request (bench/console_overhead.py);
+6. `interop verify` per role and suite, and the fuzz suite against Schemathesis alone
    (bench/harness_timing.py).
 
 Everything runs on 127.0.0.1 free ports in a temporary INTEROP_HOME unless `--home` is given.
@@ -23,6 +24,7 @@ from pathlib import Path
 from rich.console import Console
 
 from bench import population as population_bench
+from bench.console_overhead import measure_console_overhead
 from bench.harness_timing import HarnessOptions, measure_harness
 from bench.memory import peak_rss_mb
 from bench.minimal import PATH as MINIMAL_PATH
@@ -31,7 +33,7 @@ from bench.results import BenchReport, Figure, at_least, below
 from bench.throughput import LoadOptions, choose_tool, measure_throughput
 from harness.ecosystem import Ecosystem, EcosystemSpec
 
-PARTS = ("population", "throughput", "memory", "harness")
+PARTS = ("population", "throughput", "memory", "console", "harness")
 MEMORY_TARGET_MB = 300.0
 START_TIMEOUT_S = 900.0
 
@@ -157,7 +159,7 @@ def run_bench(options: BenchOptions, console: Console) -> BenchReport:
             t = time.perf_counter()
             report.add(_generate_population(options, home, log))
             timings["population"] = time.perf_counter() - t
-        if not {"throughput", "memory", "harness"} & set(options.parts):
+        if not {"throughput", "memory", "console", "harness"} & set(options.parts):
             return report
         spec = EcosystemSpec(
             ports={s: free_port() for s in SYSTEMS}, home=home, population=options.people, seed=options.seed
@@ -201,6 +203,13 @@ def run_bench(options: BenchOptions, console: Console) -> BenchReport:
                     report.add(
                         _memory_figures(eco, minimal, f"VmHWM {after}; baseline: minimal Flask server")
                     )
+                if "console" in options.parts:
+                    log("[bold]web console overhead[/]")
+                    t = time.perf_counter()
+                    report.add(
+                        measure_console_overhead(urls, eco.procs["records"].pid, home, options.load, log)
+                    )
+                    timings["console"] = time.perf_counter() - t
                 if "harness" in options.parts:
                     log("[bold]harness[/]")
                     t = time.perf_counter()

@@ -46,6 +46,9 @@ def expected_rows(role: str) -> set[str]:
         f"verify {role} --suite fuzz: wall time",
         f"verify {role}: contracts + fuzz",
         f"fuzz {role}: test cases/s",
+        "read nominal: simulator CPU per request, no console",
+        "read nominal: with the console, no page open",
+        "read nominal: with the console's traffic page open",
     }
     rows |= {f"{w}: {what}" for w in WORKLOADS for what in PER_WORKLOAD}
     return rows
@@ -71,6 +74,8 @@ def test_every_part_produces_its_rows(tmp_path: Path) -> None:
         assert by_name[f"{w}: requests/s"].ratio is not None
         assert by_name[f"{w}: p99 at half peak"].value is not None
     assert by_name["baseline: errors"].value == 0
+    overhead = by_name["read nominal: with the console's traffic page open"]
+    assert overhead.value and overhead.baseline, overhead.note
     for system in ("records", "custody", "intelligence"):
         assert by_name[f"peak RSS {system}"].value > 0
     fuzz = by_name["fuzz records: test cases/s"]

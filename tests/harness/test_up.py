@@ -29,7 +29,17 @@ def test_up_serves_every_system_and_stops_cleanly(tmp_path):
     base = _free_base_port()
     env = {**os.environ, "INTEROP_HOME": str(tmp_path), "PACT_DO_NOT_TRACK": "true"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "up", "--population", "50", "--base-port", str(base)],
+        [
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "up",
+            "--population",
+            "50",
+            "--base-port",
+            str(base),
+            "--no-console",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
