@@ -64,6 +64,7 @@ def core_tables(metadata: MetaData, system: str) -> CoreTables:
         metadata,
         seq_column(),
         Column("at", DateTime(timezone=True), nullable=False),
+        Column("started_at", DateTime(timezone=True), nullable=True),  # wall clock, not simulated
         Column("client_id", String(128), nullable=True, index=True),
         Column("method", String(10), nullable=False),
         Column("path", String(2048), nullable=False),

@@ -12,11 +12,14 @@ tests, shutdown) calls `flush()` first, so a reader in the same process never mi
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import threading
 import time
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Request, Response
 from sqlalchemy import Table
@@ -36,6 +39,53 @@ def _text(data: bytes) -> str | None:
     return text + ("…[truncated]" if len(data) > MAX_BODY else "")
 
 
+TOKEN_PATH = "/oauth/token"
+
+
+def token_request_client(request: Request) -> str | None:
+    """The client id a token request names (form or Basic credentials): who asked, even if refused."""
+    auth = request.headers.get("Authorization") or ""
+    if auth.lower().startswith("basic "):
+        try:
+            return base64.b64decode(auth[6:].strip()).decode().partition(":")[0][:128] or None
+        except (ValueError, UnicodeDecodeError):
+            return None
+    return (request.form.get("client_id") or "")[:128] or None
+
+
+def bearer_client(request: Request) -> str | None:
+    """The client of a valid bearer token on a request no operation checked (an undocumented path)."""
+    from simulators.core.context import sim
+
+    scheme, _, token = (request.headers.get("Authorization") or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    try:
+        return sim().issuer.verify(token.strip()).client_id
+    except Exception:  # not ours, expired, malformed: not attributed
+        return None
+
+
+def _token_request_body(request: Request) -> str | None:
+    """A token request's form without its secret: which scopes were asked for is what a judge needs."""
+    form = list(request.form.items(multi=True)) or parse_qsl(
+        request.get_data(cache=True).decode("utf-8", "replace")
+    )
+    pairs = [(k, v) for k, v in form if k != "client_secret"]
+    return urlencode(pairs)[:MAX_BODY] or None
+
+
+def _token_response_body(body: bytes) -> str | None:
+    """A token answer without the token itself (what was granted and for how long stays)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return _text(body)
+    if isinstance(data, dict) and "access_token" in data:
+        data["access_token"] = "[redacted]"
+    return _text(json.dumps(data).encode())
+
+
 def traffic_entry(
     request: Request,
     response: Response,
@@ -49,10 +99,26 @@ def traffic_entry(
     errors: list[Any],
     redact_bodies: bool = False,
 ) -> dict[str, Any]:
-    """One exchange as a traffic-log row."""
+    """One exchange as a traffic-log row.
+
+    `client_id` comes from the verified token; a token request is attributed to the client it
+    names, and its secret is never kept. `started_at` is wall-clock time (the simulated clock in
+    `at` may be frozen or moved), so a consumer's timing (bursts, retries) can be judged.
+    """
     body = b"" if redact_bodies or response.direct_passthrough else response.get_data()
+    token_request = request.path == TOKEN_PATH
+    if token_request:
+        client_id = client_id or token_request_client(request)
+    elif client_id is None and operation is None:
+        client_id = bearer_client(request)
+    request_body = None
+    if token_request:
+        request_body = _token_request_body(request)
+    elif not redact_bodies:
+        request_body = _text(request.get_data(cache=True))
     return {
         "at": at,
+        "started_at": datetime.now(UTC) - timedelta(milliseconds=duration_ms),
         "client_id": client_id,
         "method": request.method,
         "path": request.path,
@@ -64,8 +130,8 @@ def traffic_entry(
         "request_valid": request_valid,
         "response_valid": response_valid,
         "errors": errors,
-        "request_body": None if redact_bodies else _text(request.get_data(cache=True)),
-        "response_body": _text(body),
+        "request_body": request_body,
+        "response_body": _token_response_body(body) if token_request else _text(body),
     }
 
 
