@@ -11,13 +11,18 @@ SUITE_CLASSES: dict[str, tuple[str, str]] = {
     "contracts": ("harness.suites.contracts", "ContractsSuite"),
     "fuzz": ("harness.suites.fuzz", "FuzzSuite"),
     "scenarios": ("harness.suites.scenarios", "ScenariosSuite"),
+    "rules": ("harness.suites.rules", "RulesSuite"),
+    "load": ("harness.suites.load", "LoadSuite"),  # opt-in: only with --suite load (docs/load.md)
+    "consumer": ("harness.suites.consumer", "ConsumerSuite"),  # opt-in: interop observe (docs/consumers.md)
 }
-ALL_SUITES = tuple(SUITE_CLASSES)
+OPT_IN_SUITES = ("load", "consumer")
+ALL_SUITES = tuple(s for s in SUITE_CLASSES if s not in OPT_IN_SUITES)  # the default set
 
 
 def available_suites() -> list[str]:
     out = []
-    for name, (module, _cls) in SUITE_CLASSES.items():
+    for name in ALL_SUITES:
+        module = SUITE_CLASSES[name][0]
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
