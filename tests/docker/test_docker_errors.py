@@ -9,6 +9,7 @@ import pytest
 from harness.docker_target import docker_target, split_image
 from harness.errors import InteropError
 from tests.docker.conftest import one_clear_line, run_cli
+from tests.docker.probe_suite import PROBE_TOKEN
 
 pytest.importorskip("docker.errors", reason="docker: targets need the docker Python SDK")
 
@@ -22,6 +23,8 @@ def test_no_engine_is_one_line(tmp_path: Path) -> None:
         "docker:anything",
         "--suite",
         "probe",
+        "--token",
+        PROBE_TOKEN,
         "--report-dir",
         str(tmp_path),
         env={"DOCKER_HOST": f"unix://{tmp_path}/no-engine.sock"},

@@ -18,6 +18,7 @@ import requests
 
 from harness.docker_target import LABEL, LABEL_HOST, LABEL_PID, LOG_FILE, docker_target, reap_orphans
 from tests.docker.conftest import REPO, cli_command, harness_containers, one_clear_line, record_child, run_cli
+from tests.docker.probe_suite import PROBE_TOKEN
 
 pytestmark = [
     pytest.mark.docker,
@@ -39,6 +40,8 @@ def test_a_conforming_container_is_verified_end_to_end(test_image: str, tmp_path
         target(test_image),
         "--suite",
         "probe",
+        "--token",
+        PROBE_TOKEN,
         "--env",
         "GREETING=hello from the harness",
         "--report-dir",
@@ -64,6 +67,8 @@ def test_findings_exit_1_and_the_container_is_still_removed(test_image: str, tmp
         target(test_image),
         "--suite",
         "probe",
+        "--token",
+        PROBE_TOKEN,
         "--report-dir",
         str(tmp_path),
         env={"INTEROP_PROBE_FAIL": "1"},
@@ -86,6 +91,8 @@ def test_a_container_that_exits_at_start_is_one_line_with_its_last_log_lines(
         target(test_image),
         "--suite",
         "probe",
+        "--token",
+        PROBE_TOKEN,
         "--env",
         "MODE=exit",
         "--env",
@@ -109,6 +116,8 @@ def test_a_container_that_never_answers_times_out_with_a_clear_line(test_image: 
         target(test_image),
         "--suite",
         "probe",
+        "--token",
+        PROBE_TOKEN,
         "--env",
         "MODE=silent",
         "--startup-timeout",
@@ -131,6 +140,8 @@ def test_a_missing_image_is_one_line_and_no_registry_is_asked(docker_client: Any
         "docker:interop-test/no-such-image:1.0",
         "--suite",
         "probe",
+        "--token",
+        PROBE_TOKEN,
         "--report-dir",
         str(tmp_path),
     )
@@ -185,7 +196,17 @@ def test_ctrl_c_or_sigterm_during_the_suites_removes_the_container(
     docker_client: Any, test_image: str, tmp_path: Path, sig: int, code: int
 ) -> None:
     hold = tmp_path / "holding"
-    args = ["verify", "--role", "records", "--target", target(test_image), "--suite", "probe"]
+    args = [
+        "verify",
+        "--role",
+        "records",
+        "--target",
+        target(test_image),
+        "--suite",
+        "probe",
+        "--token",
+        PROBE_TOKEN,
+    ]
     proc = subprocess.Popen(
         cli_command(*args, "--report-dir", str(tmp_path / "report")),
         cwd=REPO,

@@ -19,6 +19,7 @@ from harness.docker_target import docker_target, host_gateway_address
 from simulators.core.config import SimConfig
 from simulators.core.server import ServerThread, free_port
 from tests.docker.conftest import run_cli
+from tests.docker.probe_suite import PROBE_TOKEN
 
 pytestmark = [
     pytest.mark.docker,
@@ -136,6 +137,8 @@ def test_the_network_is_chosen_by_environment_through_the_command(test_image: st
         f"docker:{test_image}",
         "--suite",
         "probe",
+        "--token",
+        PROBE_TOKEN,
         "--container-port",
         str(port),
         "--env",
