@@ -98,7 +98,9 @@ def verify(role: str, url: str, suite: str, home: Path, options: HarnessOptions)
         except subprocess.TimeoutExpired:
             return VerifyRun(suite, None, None, note=f"did not finish within {options.timeout:.0f} s")
         wall = time.perf_counter() - started
-        if proc.returncode not in (0, 1):
+        # 0 conforms, 1 does not, 3 inconclusive (e.g. a pass cut short by a small --max-time): each
+        # is a finished run whose time counts; 2 means the run never happened.
+        if proc.returncode not in (0, 1, 3):
             tail = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[-1:] or [""]
             return VerifyRun(suite, None, proc.returncode, note=f"exit {proc.returncode}: {tail[0][:160]}")
         report = json.loads(Path(tmp, "report.json").read_text(encoding="utf-8"))
