@@ -3,7 +3,8 @@
 Why our own check and not Schemathesis's `ignored_auth`: that check only knows `apiKey` and
 `http` security schemes (`get_security_parameters` filters on the scheme type), so against the
 standard's OAuth2 client-credentials scheme it never fires, and it has no notion of scopes.
-The standard states the rule plainly (DESIGN.md): missing or bad token -> 401, wrong scope -> 403.
+The standard states the rule plainly (docs/vendors.md, "What the product must offer"): missing or
+bad token -> 401, wrong scope -> 403.
 
 For every secured operation we take one positive request the fuzzer sent with our token (one
 that got a 2xx when there is one: then a refusal means something) and send it three more

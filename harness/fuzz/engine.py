@@ -23,7 +23,8 @@ import requests
 from harness.fuzz.curl import SentRequest
 from harness.fuzz.options import TOKEN_ENDPOINT_MAX_EXAMPLES, FuzzOptions
 
-# The built-in checks the standard needs (DESIGN.md, "How the harness tests a black-box product").
+# The built-in checks the standard needs: the harness judges a black-box product through its standard
+# API alone (ARCHITECTURE.md, "How the harness reaches a verdict"; docs/contracts.md).
 # Left out on purpose: positive_data_acceptance (a schema-valid request may still be refused for
 # a business reason - an unknown cursor, a duplicate, a rule - and the standard allows that with
 # 4xx), object_level_authorization (needs several identities), unsupported_method,

@@ -5,7 +5,7 @@ at the boundary minute and the same code serves the API and the population loade
 held past a limit because a clock was wrong is unlawfully detained: these functions are the one
 place the numbers live.
 
-Two clocks (DOMAIN.md 2.2): the *detention clock* runs from the **relevant time** (s.41(2)); the
+Two clocks (docs/domain.md 2.2): the *detention clock* runs from the **relevant time** (s.41(2)); the
 *review clock* runs from the **authorisation of detention** (s.40(3)).
 
 Rule ids (stable: consumers and the harness branch on them):

@@ -2,7 +2,7 @@
 
 Every list is a plain ``dict[str, str]`` mapping code -> title, so a validator can test membership
 and an API can show the title. Provenance is noted per list; entries marked UNCONFIRMED come from
-general domain knowledge rather than a primary source (see /work/shared/DOMAIN.md) and should be
+general domain knowledge rather than a primary source (see docs/domain.md) and should be
 treated as this range's convention, not a national standard.
 """
 
@@ -161,11 +161,12 @@ CJS_OFFENCES: Final[dict[str, str]] = {
     "TH68050": "Take a motor vehicle without the owner's consent",
 }
 
-#: Codes cited in DOMAIN.md whose meaning this range could not confirm; accepted nowhere by default.
-#: UNCONFIRMED: DOMAIN.md [S33] cites MD71101 as "Misuse of Drugs Act 1971, class B cannabis", but MoJ data
-#: uses MD71530 for possession of cannabis; MD71101 is kept here for reference only.
+#: Codes quoted in public glossaries whose meaning this range could not confirm; accepted nowhere by default.
+#: UNCONFIRMED (docs/domain.md 4.4): the CJS offence code glossary gives MD71101 as "Misuse of Drugs
+#: Act 1971, class B cannabis", but MoJ data uses MD71530 for possession of cannabis; MD71101 is kept
+#: here for reference only.
 CJS_OFFENCES_UNCONFIRMED: Final[dict[str, str]] = {
-    "MD71101": "Misuse of Drugs Act 1971 offence (class B cannabis per DOMAIN.md; UNCONFIRMED)",
+    "MD71101": "Misuse of Drugs Act 1971 offence (class B cannabis per a public glossary; UNCONFIRMED)",
 }
 
 #: Incident categories for non-crime occurrences. Force-local convention of this range, loosely after
@@ -183,7 +184,7 @@ INCIDENT_CATEGORIES: Final[dict[str, str]] = {
     "TRA-RTC-DAMAGE": "Road traffic collision - damage only",
 }
 
-#: Crime outcomes framework (April 2013). Numbering UNCONFIRMED beyond 15, 16 and 22 (DOMAIN.md 4.1).
+#: Crime outcomes framework (April 2013). Numbering UNCONFIRMED beyond 15, 16 and 22 (docs/domain.md 5.1).
 OUTCOMES: Final[dict[str, str]] = {
     "1": "Charge/summons",
     "1A": "Charge/summons - alternative offence",
@@ -231,7 +232,7 @@ LINK_ROLES: Final[dict[str, str]] = {
 
 # ----------------------------------------------------------------------------------------- custody
 
-#: Custody outcome types used on custody records (DOMAIN.md 2.6).
+#: Custody outcome types used on custody records (docs/domain.md 2.3).
 DETENTION_OUTCOMES: Final[dict[str, str]] = {
     "charged": "Charged",
     "bailed": "Released on pre-charge bail",
@@ -257,7 +258,7 @@ OFFICER_RANKS: Final[dict[str, str]] = {
 SEXES: Final[dict[str, str]] = {"male": "Male", "female": "Female", "unknown": "Not known"}
 
 #: Self-defined ethnicity, 18+1 (2011 Census basis; current police SDE). W3 and O2 are the 18+1 extras
-#: (UNCONFIRMED per DOMAIN.md 4.2); in 18+1 Chinese is A4 (it is O1 in 16+1).
+#: (UNCONFIRMED per docs/domain.md 5.2); in 18+1 Chinese is A4 (it is O1 in 16+1).
 ETHNICITY_18_PLUS_1: Final[dict[str, str]] = {
     "W1": "White - English, Welsh, Scottish, Northern Irish or British",
     "W2": "White - Irish",
@@ -280,7 +281,7 @@ ETHNICITY_18_PLUS_1: Final[dict[str, str]] = {
     "NS": "Not stated",
 }
 
-#: Self-defined ethnicity, ONS 16+1 (the CJS data standard list, DOMAIN.md 4.2).
+#: Self-defined ethnicity, ONS 16+1 (the CJS data standard list, docs/domain.md 5.2).
 ETHNICITY_16_PLUS_1: Final[dict[str, str]] = {
     "W1": "White - British",
     "W2": "White - Irish",
@@ -353,7 +354,7 @@ GRADING_SCHEMES: Final[dict[str, str]] = {
     "5x5x5": "National Intelligence Model 5x5x5 (legacy, historic reports only)",
 }
 
-#: 3x5x2 source evaluation (DOMAIN.md 3.1).
+#: 3x5x2 source evaluation (docs/domain.md 3.1).
 GRADING_3X5X2_SOURCE: Final[dict[str, str]] = {"1": "Reliable", "2": "Untested", "3": "Not reliable"}
 #: 3x5x2 intelligence assessment (exact APP wording UNCONFIRMED).
 GRADING_3X5X2_INTELLIGENCE: Final[dict[str, str]] = {
@@ -368,7 +369,7 @@ GRADING_3X5X2_HANDLING: Final[dict[str, str]] = {
     "P": "Lawful sharing permitted",
     "C": "Lawful sharing permitted with conditions",
 }
-#: 5x5x5 source evaluation (DOMAIN.md 3.2).
+#: 5x5x5 source evaluation (docs/domain.md 3.2).
 GRADING_5X5X5_SOURCE: Final[dict[str, str]] = {
     "A": "Always reliable",
     "B": "Mostly reliable",

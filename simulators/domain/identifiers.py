@@ -2,7 +2,7 @@
 
 Pure functions shared by the population generator (which must only emit valid identifiers) and by
 the simulators' validators (which must accept the same set). Rules and worked examples come from
-/work/shared/DOMAIN.md section 4 and section 11:
+docs/domain.md sections 4.1-4.3:
 
 * PNC ID: 2-digit year + 7-digit serial, check letter ``TABLE[int(YY + serial7) % 23]`` over the
   alphabet ``ZABCDEFGHJKLMNPQRTUVWXY`` (I, O and S are never used). Canonical long form
@@ -13,9 +13,9 @@ the simulators' validators (which must accept the same set). Rules and worked ex
   zeros stripped). Test vectors from MoJ hmpps-person-record: ``SF05/482703J``, ``SF83/50058Z``,
   ``265416/21G``, ``65656/91H``.
 * UK postcode: outward + one space + inward, the six outward shapes and the letter restrictions of
-  DOMAIN.md section 4, plus the special ``GIR 0AA``.
+  docs/domain.md 4.3, plus the special ``GIR 0AA``.
 
-Custody, occurrence and intelligence reference formats are NOT national standards (DOMAIN.md 2.7,
+Custody, occurrence and intelligence reference formats are NOT national standards (docs/domain.md 2.4,
 UNCONFIRMED): the patterns below describe what this range generates and accepts.
 """
 
@@ -77,7 +77,7 @@ POSTCODE_PATTERN = (
 CJS_OFFENCE_CODE_PATTERN = r"^(?:[A-Z]{2}[0-9]{2}|COML)[0-9]{3}[ABCI]?$"
 
 #: This range's custody record number: station code, year, sequence (e.g. "LS-2024-000123").
-#: UNCONFIRMED: no national format exists (DOMAIN.md 2.7).
+#: UNCONFIRMED: no national format exists (docs/domain.md 2.4).
 CUSTODY_NUMBER_PATTERN = r"^[A-Z]{2}-[0-9]{4}-[0-9]{6,}$"
 #: This range's occurrence reference (e.g. "OCC-2024-000123").
 OCCURRENCE_REFERENCE_PATTERN = r"^OCC-[0-9]{4}-[0-9]{6,}$"
@@ -221,7 +221,7 @@ def normalise_cro_number(value: str) -> str:
 
 
 def is_valid_postcode(value: str, strict: bool = True) -> bool:
-    """True for a UK postcode in the format DOMAIN.md allows.
+    """True for a UK postcode in the format docs/domain.md 4.3 allows.
 
     ``strict=True`` demands the canonical layout (upper case, exactly one space before the inward
     code), which is what a conformant API emits. ``strict=False`` also accepts lower/mixed case and

@@ -1,6 +1,6 @@
 """Spelling variants of UK names: spellings that are the same name when a person is recorded twice.
 
-Police systems really confuse these when the same person is recorded twice (DOMAIN.md 8: duplicate
+Police systems really confuse these when the same person is recorded twice (docs/domain.md 6: duplicate
 nominals, false or varying identity details). One table serves both sides: the population generator
 injects these variants as data-quality defects, and records search treats each group as one name.
 The first name of each group is the one search uses as the group's representative.

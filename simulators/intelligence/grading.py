@@ -16,7 +16,7 @@ Each broken rule has a stable id, so a vendor (and a force's tender requirements
 | GRD-5x5x5-assessment        | 5x5x5 intelligence evaluation is 1 to 5                               |
 | GRD-5x5x5-handling          | 5x5x5 handling code is 1 to 5                                         |
 
-Decision on 5x5x5 (DOMAIN.md 3.2): there is no published 1:1 mapping to 3x5x2, so historic 5x5x5
+Decision on 5x5x5 (docs/domain.md 3.2): there is no published 1:1 mapping to 3x5x2, so historic 5x5x5
 gradings are kept exactly as graded, with their scheme id, and never converted. Such reports
 enter only through the population loader (an import of historic data). The API refuses 5x5x5 on
 `POST /reports` and on a `PATCH` that regrades (GRD-scheme-legacy): regrading a historic report

@@ -1,4 +1,4 @@
-"""MoPI review dates on intelligence reports (DOMAIN.md 3.5).
+"""MoPI review dates on intelligence reports (docs/domain.md 3.4).
 
 Records are "normally held for a minimum of six years" and reviews of serious matters come
 "every 10 years" (UNCONFIRMED group periods), so this range's convention is:

@@ -6,7 +6,7 @@ itself is never called per field, which is what makes 100,000 people in seconds 
 
 Towns are a curated list of real places with their real postcode area and county, so an address is
 internally coherent (a Leeds address has an LS postcode). Postcode *units* are synthetic but always
-valid in format (DOMAIN.md 4); they are not PAF-checked and may not exist.
+valid in format (docs/domain.md 4.3); they are not PAF-checked and may not exist.
 """
 
 from __future__ import annotations
@@ -266,7 +266,7 @@ COURTS: dict[str, str] = {
     "HX": "Calderdale Magistrates' Court",
 }
 
-#: Inward-code letters allowed by DOMAIN.md 4 (no C, I, K, M, O, V).
+#: Inward-code letters allowed by docs/domain.md 4.3 (no C, I, K, M, O, V).
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 #: PACE s.24(5) necessity criteria, as recorded in an arrest reason.

@@ -15,7 +15,7 @@ Design notes (why it looks like this):
 * **Coherent by construction.** A person's timeline is drawn first (arrests, victimisations,
   incidents, intelligence), then PNC ID/CRO/markers/created_at are derived from it, so e.g. the PNC
   year is never after the first arrest and ``created_at`` is never after the first link. PACE times
-  are built forward from the arrest with the limits of DOMAIN.md 2.1-2.2.
+  are built forward from the arrest with the limits of docs/domain.md 2.1-2.2.
 * **Fast.** Plain dicts, integer epoch seconds internally, pre-built pools, local-variable binding.
 """
 
@@ -1249,7 +1249,7 @@ class Generator:
     # ------------------------------------------------------------------------------ custody (PACE)
 
     def _custody(self, p: _Person, arrest_ts: int, location: dict, station: str, scen: tuple) -> dict:
-        """A closed custody record whose clock obeys PACE ss.40-42 (DOMAIN.md 2.1-2.2)."""
+        """A closed custody record whose clock obeys PACE ss.40-42 (docs/domain.md 2.1-2.2)."""
         rng = self.rng
         r = rng.random
         m = self._minutes

@@ -25,7 +25,7 @@ DEFECT_KINDS: tuple[str, ...] = (
 )
 
 #: Per-person probability of each defect when ``defect_rate`` is None. Rough orders of magnitude for
-#: an RMS that has not had a "golden nominal" clean-up (DOMAIN.md 8); not measured figures.
+#: an RMS that has not had a "golden nominal" clean-up (docs/domain.md 6); not measured figures.
 DEFAULT_DEFECT_RATES: dict[str, float] = {
     "duplicate_nominal": 0.04,
     "partial_dob": 0.01,

@@ -1,7 +1,7 @@
 """Custody outcomes recorded against an occurrence (called by the custody system), rules RMS-CUS-*.
 
 The mapping from a custody outcome to a crime outcome follows the population generator and the
-outcomes framework (DOMAIN.md 4.1; numbering UNCONFIRMED beyond 15, 16 and 22): charged -> 1,
+outcomes framework (docs/domain.md 5.1; numbering UNCONFIRMED beyond 15, 16 and 22): charged -> 1,
 cautioned -> 2 (under 18) / 3, no further action -> 15 unless the caller names another NFA code,
 transferred -> 20, bail and RUI -> none yet. A stronger outcome replaces a weaker one, never the
 reverse, so a second detainee's NFA cannot undo a charge.

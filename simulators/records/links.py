@@ -1,6 +1,6 @@
 """POLE links between an occurrence and people, objects and locations, with their rules (RMS-LNK-*).
 
-Links are typed and one-to-one (DOMAIN.md 1.2): a person with two roles has two links. Objects
+Links are typed and one-to-one (docs/domain.md 1.2): a person with two roles has two links. Objects
 with the same kind and identifier, and locations with the same first line and postcode, are one
 POLE entity shared by every occurrence that mentions them.
 """

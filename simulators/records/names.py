@@ -1,7 +1,7 @@
 """Name matching keys: folded, spelling-variant and sound-alike forms of a name.
 
 Why: the same person is recorded as "O'Brien", "OBRIEN" and "O Brien", as "Stephen" and "Steven",
-as "McDonald" and "Mac Donald" (DOMAIN.md 8). Search compares three keys, strongest first:
+as "McDonald" and "Mac Donald" (docs/domain.md 6). Search compares three keys, strongest first:
 
 * ``fold``: case-folded, accents stripped (NFKD), anything but letters and digits removed;
 * ``variant_key``: the fold, with ``Mc`` read as ``Mac`` (surnames) and spelling variants from a

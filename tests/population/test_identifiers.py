@@ -1,4 +1,4 @@
-"""Identifier rules (simulators.domain.identifiers) against the worked examples of DOMAIN.md."""
+"""Identifier rules (simulators.domain.identifiers) against the worked examples of docs/domain.md 4."""
 
 from __future__ import annotations
 
