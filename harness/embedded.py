@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from simulators.core.config import SYSTEMS, SimConfig
-from simulators.core.server import ServerThread, free_port
+from simulators.core.server import ServerThread, reserve_socket
 
 
 @dataclass
@@ -49,12 +49,12 @@ def embedded_ecosystem(
     external = dict(external or {})
     with tempfile.TemporaryDirectory(prefix="interop-embedded-") as tmp:
         root = Path(home) if home else Path(tmp)
-        ports = {s: free_port() for s in systems if s not in external}
-        urls = {s: f"http://127.0.0.1:{p}" for s, p in ports.items()}
+        sockets = {s: reserve_socket() for s in systems if s not in external}
+        urls = {s: f"http://127.0.0.1:{sock.getsockname()[1]}" for s, sock in sockets.items()}
         urls.update(external)
         eco = EmbeddedEcosystem(urls=dict(urls))
         try:
-            for system, port in ports.items():
+            for system in list(sockets):
                 config = SimConfig.for_system(
                     system,
                     home=root,
@@ -66,7 +66,9 @@ def embedded_ecosystem(
                     **(config_overrides or {}),
                 )
                 app = importlib.import_module(f"simulators.{system}").create_app(config)
-                eco.servers[system] = ServerThread(app, port=port)
+                eco.servers[system] = ServerThread(app, sock=sockets.pop(system))
             yield eco
         finally:
             eco.stop()
+            for sock in sockets.values():  # reserved for systems that never started
+                sock.close()

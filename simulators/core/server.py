@@ -31,11 +31,35 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
     return False
 
 
+def reserve_socket(host: str = "127.0.0.1") -> socket.socket:
+    """A listening socket on a free port, held until a server takes it (`ServerThread(sock=...)`).
+
+    Why not `free_port()` and bind later: systems that must know each other's URLs before they
+    start would leave a gap in which another process (a parallel test, another range) takes the
+    port; a socket already bound cannot be taken.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    sock.listen(1024)
+    return sock
+
+
 class ServerThread:
     """A waitress server in a background thread; `url` is ready once constructed."""
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
-        self.server = create_server(app, host=host, port=port, threads=threads, ident="interop")
+    def __init__(
+        self,
+        app: Any,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        threads: int = 8,
+        sock: socket.socket | None = None,
+    ) -> None:
+        if sock is not None:  # a socket reserved earlier (`reserve_socket`): serve on it, bind nothing
+            self.server = create_server(app, sockets=[sock], threads=threads, ident="interop")
+        else:
+            self.server = create_server(app, host=host, port=port, threads=threads, ident="interop")
         self.host = host
         self.port = int(self.server.effective_port)  # type: ignore[union-attr]
         self.url = f"http://{host}:{self.port}"
