@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PACT_DO_NOT_TRACK := true
 
-.PHONY: setup demo test test-fast fuzz-deep lint bench contracts standard spectral clean
+.PHONY: setup demo test test-fast fuzz-deep lint bench contracts standard spectral site site-tools clean
 
 setup: $(STAMP)
 
@@ -31,6 +31,8 @@ fuzz-deep: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python -m bench
@@ -50,6 +52,19 @@ standard: setup
 spectral:
 	.ci/node/node_modules/.bin/spectral lint --fail-severity=warn contracts/bundled/*.json
 	.ci/node/node_modules/.bin/spectral lint --fail-severity=warn scenarios/*.arazzo.yaml
+
+# The standard's reference site (docs/standard.md): static HTML in build/site/, readable with no network.
+# Redocly's CLI (npm, pinned here; its 1.x line renders Redoc 2, one page per system) renders one API
+# reference per system; the rest is Python. `site-tools` installs it into .ci/node when absent or another version.
+REDOCLY_VERSION := 1.34.20
+
+site: setup site-tools
+	$(BIN)/interop standard site --out build/site
+
+site-tools:
+	@if [ "$$(node -p "require('./.ci/node/node_modules/@redocly/cli/package.json').version" 2>/dev/null)" != "$(REDOCLY_VERSION)" ]; then \
+		npm install --prefix .ci/node --no-audit --no-fund --loglevel=error "@redocly/cli@$(REDOCLY_VERSION)"; \
+	fi
 
 clean:
 	rm -rf $(VENV) .interop interop-report .pytest_cache

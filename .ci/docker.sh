@@ -15,9 +15,12 @@
 #   slow             listens only after ${DELAY:-3} s
 #   fetch            GETs http://${PEER_HOST}:${PEER_PORT}${PEER_PATH:-/health} into /www/peer.txt (what
 #                    it found on the host: the simulators a product calls), then serves
+#   consume          a consumer for `interop observe --run docker:...`: takes a token with
+#                    INTEROP_CLIENT_ID/SECRET, reads GET /nominals from INTEROP_RECORDS_URL, and on a
+#                    200 reports that action in INTEROP_ACTIONS_FILE; exits 0 (1 if refused)
 set -euo pipefail
 TEST_IMAGE="${INTEROP_TEST_IMAGE:-interop-test/busybox:local}"
-IMAGE_VERSION=4   # bump when the image's content below changes: existing images are rebuilt
+IMAGE_VERSION=5   # bump when the image's content below changes: existing images are rebuilt
 STARTED_MARK=/tmp/interop-dockerd.started
 DOCKERD_LOG=/tmp/interop-dockerd.log
 
@@ -89,6 +92,21 @@ case "${MODE:-serve}" in
       | nc -w 5 "$PEER_HOST" "$PEER_PORT" >/www/peer.txt 2>&1
     echo "test-product: asked http://$PEER_HOST:$PEER_PORT${PEER_PATH:-/health}: $(head -1 /www/peer.txt)"
     serve ;;
+  consume)
+    u=${INTEROP_RECORDS_URL#http://}; hp=${u%%/*}; h=${hp%:*}; p=${hp##*:}
+    form="grant_type=client_credentials&client_id=${INTEROP_CLIENT_ID}&client_secret=${INTEROP_CLIENT_SECRET}&scope=records:read"
+    resp=$(printf 'POST /oauth/token HTTP/1.0\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %s\r\n\r\n%s' \
+      "$hp" "${#form}" "$form" | nc -w 5 "$h" "$p")
+    tok=${resp#*\"access_token\"}; tok=${tok#*\"}; tok=${tok%%\"*}
+    answer=$(printf 'GET /nominals?limit=5 HTTP/1.0\r\nHost: %s\r\nAuthorization: Bearer %s\r\n\r\n' "$hp" "$tok" \
+      | nc -w 5 "$h" "$p")
+    status=${answer%%
+*}
+    echo "test-product: GET /nominals: $status"
+    case "$status" in
+      "HTTP/1."?" 200"*) echo '{"system": "records", "method": "GET", "path": "/nominals"}' >>"$INTEROP_ACTIONS_FILE"; exit 0 ;;
+    esac
+    exit 1 ;;
   *) echo "test-product: unknown MODE=$MODE" >&2; exit 64 ;;
 esac
 SCRIPT

@@ -1,12 +1,15 @@
 """`make bench`: every benchmark in one run, in an order that reuses what the last one built.
 
 1. population generation (bench/population.py), written straight into the run's population cache;
+   then the load suite's generator, one process against a master and two workers (bench/load_scaling.py);
 2. the simulators started as `interop up` starts them, loading that population into SQLite;
 3. throughput and latency against a minimal Flask endpoint (bench/throughput.py);
 4. peak memory of each simulator after the load runs (bench/memory.py);
 5. what the web console adds to a simulator's CPU per request (bench/console_overhead.py);
 6. `interop verify` per role and suite, and the fuzz suite against Schemathesis alone
-   (bench/harness_timing.py).
+   (bench/harness_timing.py);
+7. bulk export and import of the records system, rates and peak memory (bench/bulk.py), on the
+   database the simulators loaded.
 
 Everything runs on 127.0.0.1 free ports in a temporary INTEROP_HOME unless `--home` is given.
 """
@@ -24,8 +27,10 @@ from pathlib import Path
 from rich.console import Console
 
 from bench import population as population_bench
+from bench.bulk import measure_bulk
 from bench.console_overhead import measure_console_overhead
 from bench.harness_timing import HarnessOptions, measure_harness
+from bench.load_scaling import measure_load_scaling
 from bench.memory import peak_rss_mb
 from bench.minimal import PATH as MINIMAL_PATH
 from bench.minimal import MinimalServer
@@ -33,7 +38,7 @@ from bench.results import BenchReport, Figure, at_least, below
 from bench.throughput import LoadOptions, choose_tool, measure_throughput
 from harness.ecosystem import Ecosystem, EcosystemSpec
 
-PARTS = ("population", "throughput", "memory", "console", "harness")
+PARTS = ("population", "loadgen", "throughput", "memory", "console", "harness", "bulk")
 MEMORY_TARGET_MB = 300.0
 START_TIMEOUT_S = 900.0
 
@@ -159,7 +164,13 @@ def run_bench(options: BenchOptions, console: Console) -> BenchReport:
             t = time.perf_counter()
             report.add(_generate_population(options, home, log))
             timings["population"] = time.perf_counter() - t
+        if "loadgen" in options.parts:
+            log("[bold]load suite generator: one process vs master + 2 workers[/]")
+            t = time.perf_counter()
+            report.add(measure_load_scaling(log, steady_s=max(2.0, 2 * options.load.duration)))
+            timings["loadgen"] = time.perf_counter() - t
         if not {"throughput", "memory", "console", "harness"} & set(options.parts):
+            _bulk_part(options, home, report, timings, log, source_home=None)
             return report
         spec = EcosystemSpec(
             ports={s: free_port() for s in SYSTEMS}, home=home, population=options.people, seed=options.seed
@@ -220,12 +231,30 @@ def run_bench(options: BenchOptions, console: Console) -> BenchReport:
                     report.context["peak_rss_mb_at_end"] = ends
         finally:
             eco.stop()
+        _bulk_part(options, home, report, timings, log, source_home=home)
     finally:
         timings["total"] = time.perf_counter() - started
         report.context["seconds"] = {k: round(v, 1) for k, v in timings.items()}
         if own_home:
             shutil.rmtree(home, ignore_errors=True)
     return report
+
+
+def _bulk_part(
+    options: BenchOptions,
+    home: Path,
+    report: BenchReport,
+    timings: dict[str, float],
+    log: Callable[[str], None],
+    source_home: Path | None,
+) -> None:
+    """Bulk export and import (bench/bulk.py), reusing the simulators' loaded database when there is one."""
+    if "bulk" not in options.parts:
+        return
+    log("[bold]bulk export and import[/]")
+    t = time.perf_counter()
+    report.add(measure_bulk(options.people, options.seed, home, log, source_home=source_home))
+    timings["bulk"] = time.perf_counter() - t
 
 
 def _cache_key(options: BenchOptions) -> str:

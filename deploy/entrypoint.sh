@@ -2,9 +2,10 @@
 # Entry point of the simulator image (Dockerfile).
 #
 #   records | custody | intelligence   serve that system on 0.0.0.0:${PORT:-its standard port}
-#   all (the default)                  all three in this container on 8101-8103, like `interop up`
+#   all (the default)                  all of them in this container on 8101-8103, like `interop up`
 #   anything else                      run it: `interop verify ...`, `interop token ...`, `bash`
 #
+# The systems and their ports come from the system registry (simulators/core/registry.py).
 # Configuration is the simulators' INTEROP_* environment (README "Configuration"): INTEROP_DB for a
 # shared PostgreSQL, INTEROP_<SYSTEM>_URL for where each system finds its peers, INTEROP_POPULATION,
 # INTEROP_SEED. State (issuer key, population cache, SQLite files) lives in INTEROP_HOME
@@ -12,8 +13,8 @@
 set -euo pipefail
 HEALTH_PORTS=/tmp/interop-health-ports   # read by interop-healthcheck
 
-default_port() {
-  case "$1" in records) echo 8101 ;; custody) echo 8102 ;; intelligence) echo 8103 ;; esac
+registry() {  # registry names | ports | port SYSTEM | has SYSTEM
+  python -m simulators.core.registry "$@"
 }
 
 serve() {  # serve SYSTEM PORT
@@ -22,17 +23,12 @@ serve() {  # serve SYSTEM PORT
 }
 
 case "${1:-all}" in
-  records|custody|intelligence)
-    port="${PORT:-$(default_port "$1")}"
-    echo "$port" >"$HEALTH_PORTS"
-    serve "$1" "$port"
-    ;;
   all)
-    # One container, three processes; peers on loopback. The first to stop stops the others.
-    echo "8101 8102 8103" >"$HEALTH_PORTS"
+    # One container, a process per system; peers on loopback. The first to stop stops the others.
+    registry ports >"$HEALTH_PORTS"
     pids=()
-    for system in records custody intelligence; do
-      (serve "$system" "$(default_port "$system")") &
+    for system in $(registry names); do
+      (serve "$system" "$(registry port "$system")") &
       pids+=($!)
     done
     stopping=0
@@ -46,6 +42,11 @@ case "${1:-all}" in
     exit "$status"
     ;;
   *)
+    if registry has "$1"; then
+      port="${PORT:-$(registry port "$1")}"
+      echo "$port" >"$HEALTH_PORTS"
+      serve "$1" "$port"
+    fi
     rm -f "$HEALTH_PORTS"
     exec "$@"
     ;;

@@ -1,8 +1,5 @@
 """The `interop` harness: starts the ecosystem and verifies products against the open standard."""
 
-from importlib.metadata import PackageNotFoundError, version
+from simulators.core.version import VERSION as __version__
 
-try:
-    __version__ = version("interop-range")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+local"
+__all__ = ["__version__"]

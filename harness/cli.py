@@ -13,6 +13,8 @@ from rich.text import Text
 
 from harness import __version__
 from harness.errors import EXIT_USAGE, InteropError, one_line
+from simulators.core import registry
+from simulators.core.registry import RegistryError
 
 os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
 
@@ -38,7 +40,7 @@ err_console = Console(stderr=True)
 try:  # Typer >= 0.20 vendors its own copy of Click; its exceptions are the ones raised.
     from typer._click.exceptions import ClickException
 except ImportError:  # pragma: no cover - older Typer uses Click itself
-    from click import ClickException
+    from click import ClickException  # type: ignore[assignment]  # the class older Typer raises: a twin
 
 
 def _version_callback(value: bool) -> None:
@@ -64,6 +66,9 @@ def _register_commands() -> None:
     global _registered
     if _registered:
         return
+    # The systems first: a module INTEROP_SYSTEM_MODULES names that fails to import stops the run
+    # here, before any command is half registered.
+    registry.systems()
     from harness.commands import register_all
 
     register_all(app)
@@ -102,6 +107,9 @@ def main(argv: list[str] | None = None) -> None:
     except InteropError as exc:
         print_error(str(exc))
         sys.exit(exc.exit_code)
+    except RegistryError as exc:  # a module INTEROP_SYSTEM_MODULES names cannot be imported
+        print_error(str(exc))
+        sys.exit(EXIT_USAGE)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -101,7 +101,7 @@ class ChoiceValue:
     """One of a list of names: the list, or a function returning it (read at each parse, so
     names registered at run time, such as a test's extra suite, count)."""
 
-    names: tuple[str, ...] | Callable[[], Iterable[str]]
+    names: Sequence[str] | Callable[[], Iterable[str]]
 
     @property
     def choices(self) -> tuple[str, ...]:

@@ -26,17 +26,17 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import requests
 
 from harness.errors import InteropError
-from harness.targets import Target
-from simulators.core.server import port_in_use
+from harness.target import Target
+from simulators.core.server import HealthTimeout, ServerStopped, port_in_use, wait_for_health
 
 if TYPE_CHECKING:  # the SDK is imported lazily: only docker: targets need it
     from docker import DockerClient
@@ -51,7 +51,7 @@ NETWORKS = ("bridge", "host")
 TAIL_LINES = 5
 
 
-def _one_line(text: str, limit: int = 300) -> str:
+def _one_line(text: object, limit: int = 300) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -121,7 +121,7 @@ def reap_orphans(client: DockerClient) -> list[str]:
 
     Best effort: never a reason to fail the run that is starting.
     """
-    removed = []
+    removed: list[str] = []
     host = socket.gethostname()
     try:
         found = client.containers.list(
@@ -155,7 +155,7 @@ def host_gateway_address(client: DockerClient) -> str:
     raise InteropError("Docker's bridge network has no gateway address; use the host network instead")
 
 
-def container_logs(container: Container, tail: int | str = "all") -> str:
+def container_logs(container: Container, tail: int | Literal["all"] = "all") -> str:
     try:
         return container.logs(stdout=True, stderr=True, tail=tail).decode("utf-8", errors="replace")
     except Exception:  # the container may be gone already; logs are a courtesy
@@ -205,31 +205,6 @@ def _exited_error(container: Container, image: str) -> InteropError:
     tail = _tail(container_logs(container, tail=50))
     logs = f"; last log lines: {tail}" if tail else "; it wrote no log output"
     return InteropError(f"container {container.name} from {image} {reason} before it answered HTTP{logs}")
-
-
-def wait_for_http(base_url: str, timeout: float, alive: Callable[[], bool], interval: float = 0.25) -> None:
-    """Until any HTTP answer at /health; refused, reset and empty connections are retried.
-
-    A published port accepts TCP connections before the product listens (the proxy answers, then
-    drops the connection), so "connected" proves nothing: only an HTTP status line does.
-    """
-    deadline = time.monotonic() + timeout
-    last = "no answer"
-    while True:
-        if not alive():
-            raise _NotAlive
-        try:
-            requests.get(base_url + "/health", timeout=min(2.0, max(0.2, deadline - time.monotonic())))
-            return
-        except requests.RequestException as exc:
-            last = type(exc).__name__
-        if time.monotonic() >= deadline:
-            raise InteropError(f"{base_url} did not answer HTTP within {timeout:.0f}s ({last})")
-        time.sleep(interval)
-
-
-class _NotAlive(Exception):
-    """The container stopped while we waited for it."""
 
 
 @contextmanager
@@ -418,13 +393,15 @@ def _wait_until_ready(
     container: Container, image: str, base: str, timeout: float, container_port: int
 ) -> None:
     try:
-        wait_for_http(base, timeout, lambda: bool(_state(container).get("Running")))
-    except _NotAlive:
+        # Any HTTP answer: a published port accepts TCP connections before the product listens.
+        wait_for_health(base, timeout, alive=lambda: bool(_state(container).get("Running")))
+    except ServerStopped:
         raise _exited_error(container, image) from None
-    except InteropError as exc:
+    except HealthTimeout as exc:
         tail = _tail(container_logs(container, tail=50))
         logs = f"; last log lines: {tail}" if tail else "; it wrote no log output"
+        said = f"{base} did not answer HTTP within {timeout:.0f}s ({exc.last})"
         raise InteropError(
-            f"container {container.name} from {image} is running but {exc}{logs} (is the product listening "
+            f"container {container.name} from {image} is running but {said}{logs} (is the product listening "
             f"on port {container_port} on all interfaces? see --container-port)"
         ) from None

@@ -15,19 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import requests
-
 from harness.errors import InteropError
+from simulators.core import registry
 from simulators.core.config import DEFAULT_PORTS, SYSTEMS
 from simulators.core.db import Database, DatabaseError
-from simulators.core.server import port_in_use
+from simulators.core.server import HealthTimeout, ServerStopped, port_in_use, wait_for_health
 
 
 @dataclass
 class EcosystemSpec:
     """What to start: which systems, where, with which world."""
 
-    systems: tuple[str, ...] = SYSTEMS
+    systems: tuple[str, ...] = field(default_factory=lambda: tuple(SYSTEMS))
     host: str = "127.0.0.1"
     ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
     seed: int = 1
@@ -48,7 +47,7 @@ class EcosystemSpec:
 
 def parse_systems(value: str | None) -> tuple[str, ...]:
     if not value:
-        return SYSTEMS
+        return tuple(SYSTEMS)
     names = tuple(s.strip() for s in value.split(",") if s.strip())
     unknown = [n for n in names if n not in SYSTEMS]
     if unknown:
@@ -119,6 +118,7 @@ class Ecosystem:
             env["INTEROP_DB"] = self.spec.db_url
         for other in SYSTEMS:
             env[f"INTEROP_{other.upper()}_URL"] = self.spec.url(other)
+        env.update(registry.child_env())  # systems registered outside this repository
         env.update(self.spec.extra_env)
         return env
 
@@ -129,7 +129,8 @@ class Ecosystem:
         from simulators.core.auth import load_or_create_key
 
         load_or_create_key(self.spec.home / "issuer-key.json")
-        self.prepare_population()
+        if any(registry.get(s).uses_population for s in self.spec.systems):
+            self.prepare_population()
         logdir = self.spec.home / "logs"
         logdir.mkdir(parents=True, exist_ok=True)
         for system in self.spec.systems:
@@ -158,25 +159,36 @@ class Ecosystem:
             raise
 
     def wait_ready(self, timeout: float) -> None:
+        """Until every system answers /health with 200 (they start in parallel, so one deadline)."""
         deadline = time.monotonic() + timeout
-        pending = set(self.spec.systems)
-        while pending:
-            for system in sorted(pending):
-                proc = self.procs[system]
-                if proc.poll() is not None:
-                    tail = self.log_tail(system)
-                    raise InteropError(f"{system} simulator exited at start (code {proc.returncode}): {tail}")
-                try:
-                    if requests.get(self.spec.url(system) + "/health", timeout=1).status_code == 200:
-                        pending.discard(system)
-                except requests.RequestException:
-                    pass
-            if pending and time.monotonic() > deadline:
+        systems = list(self.spec.systems)
+        for i, system in enumerate(systems):
+            try:
+                wait_for_health(
+                    self.spec.url(system),
+                    max(0.0, deadline - time.monotonic()),
+                    alive=lambda: all(proc.poll() is None for proc in self.procs.values()),
+                    ok_only=True,
+                    interval=0.2,
+                )
+            except ServerStopped:
+                system, proc = next((s, p) for s, p in self.procs.items() if p.poll() is not None)
+                tail = self.log_tail(system)
+                raise InteropError(
+                    f"{system} simulator exited at start (code {proc.returncode}): {tail}"
+                ) from None
+            except HealthTimeout:
+                pending = [s for s in systems[i:] if not self._answers(s)]
                 raise InteropError(
                     f"{', '.join(sorted(pending))} did not answer /health within {timeout:.0f}s"
-                )
-            if pending:
-                time.sleep(0.2)
+                ) from None
+
+    def _answers(self, system: str) -> bool:
+        try:
+            wait_for_health(self.spec.url(system), 0, ok_only=True)
+        except HealthTimeout:
+            return False
+        return True
 
     def log_tail(self, system: str, lines: int = 3) -> str:
         path = self.logs.get(system)

@@ -8,12 +8,13 @@ playing the roles the product under test does not.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from simulators.core import registry
 from simulators.core.config import SYSTEMS, SimConfig
 from simulators.core.server import ServerThread, reserve_socket
 
@@ -35,22 +36,23 @@ class EmbeddedEcosystem:
 
 @contextmanager
 def embedded_ecosystem(
-    systems: tuple[str, ...] = SYSTEMS,
+    systems: Sequence[str] = SYSTEMS,
     *,
     home: Path | None = None,
     population: int = 200,
     seed: int = 1,
     external: dict[str, str] | None = None,
     config_overrides: dict[str, Any] | None = None,
+    host: str = "127.0.0.1",
 ) -> Iterator[EmbeddedEcosystem]:
-    """Start `systems` in-process; `external` maps roles played elsewhere to their URLs."""
-    import importlib
-
+    """Start `systems` in-process; `external` maps roles played elsewhere to their URLs. `host` is
+    the address they listen on (a container on Docker's bridge reaches the host's gateway address,
+    never its 127.0.0.1)."""
     external = dict(external or {})
     with tempfile.TemporaryDirectory(prefix="interop-embedded-") as tmp:
         root = Path(home) if home else Path(tmp)
-        sockets = {s: reserve_socket() for s in systems if s not in external}
-        urls = {s: f"http://127.0.0.1:{sock.getsockname()[1]}" for s, sock in sockets.items()}
+        sockets = {s: reserve_socket(host) for s in systems if s not in external}
+        urls = {s: f"http://{host}:{sock.getsockname()[1]}" for s, sock in sockets.items()}
         urls.update(external)
         eco = EmbeddedEcosystem(urls=dict(urls))
         try:
@@ -65,7 +67,7 @@ def embedded_ecosystem(
                     base_url=urls[system],
                     **(config_overrides or {}),
                 )
-                app = importlib.import_module(f"simulators.{system}").create_app(config)
+                app = registry.get(system).create_app(config)
                 eco.servers[system] = ServerThread(app, sock=sockets.pop(system))
             yield eco
         finally:

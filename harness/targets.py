@@ -12,18 +12,16 @@ import re
 import shlex
 import signal
 import subprocess
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
 import requests
 
 from harness.errors import InteropError
-from simulators.core.server import free_port
+from harness.target import Target
+from simulators.core.server import HealthTimeout, ServerStopped, free_port, wait_for_health
 
 # A Docker image reference, [registry[:port]/]name[/name...][:tag][@sha256:digest], after the
 # grammar of github.com/distribution/reference (reference.go), simplified: checked before the
@@ -42,14 +40,6 @@ def check_image(image: str) -> None:
         )
 
 
-@dataclass
-class Target:
-    raw: str
-    base_url: str
-    kind: str
-    info: dict[str, Any] = field(default_factory=dict)
-
-
 def probe(base_url: str, timeout: float = 5.0) -> requests.Response:
     """Any HTTP answer means the product is reachable; no answer raises InteropError (exit 2)."""
     try:
@@ -63,19 +53,16 @@ def probe(base_url: str, timeout: float = 5.0) -> requests.Response:
         raise InteropError(f"target {base_url} is unreachable: {reason}") from exc
 
 
-def wait_until_answers(base_url: str, timeout: float, alive: Any = None) -> None:
-    deadline = time.monotonic() + timeout
-    last = ""
-    while time.monotonic() < deadline:
-        if alive is not None and not alive():
-            raise InteropError("the target process exited before it answered HTTP")
-        try:
-            requests.get(base_url.rstrip("/") + "/health", timeout=1)
-            return
-        except requests.RequestException as exc:
-            last = type(exc).__name__
-            time.sleep(0.2)
-    raise InteropError(f"target {base_url} did not answer HTTP within {timeout:.0f}s ({last})")
+def wait_until_answers(base_url: str, timeout: float, alive: Callable[[], bool] | None = None) -> None:
+    """Until the started product answers HTTP at /health (any status); InteropError (exit 2) if not."""
+    try:
+        wait_for_health(base_url, timeout, alive=alive)
+    except ServerStopped:
+        raise InteropError("the target process exited before it answered HTTP") from None
+    except HealthTimeout as exc:
+        raise InteropError(
+            f"target {base_url} did not answer HTTP within {timeout:.0f}s ({exc.last})"
+        ) from None
 
 
 def _tail(path: Path, lines: int = 5) -> str:

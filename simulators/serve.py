@@ -8,7 +8,6 @@ Configuration comes from `INTEROP_*` variables (set by `interop up`). Stops clea
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import signal
 import sys
@@ -16,6 +15,7 @@ from typing import Any
 
 from waitress.server import create_server
 
+from simulators.core import registry
 from simulators.core.config import SYSTEMS, SimConfig
 from simulators.core.db import DatabaseError
 
@@ -23,8 +23,7 @@ GIL_SWITCH_SECONDS = 0.001
 
 
 def build_app(system: str, **overrides: Any) -> Any:
-    module = importlib.import_module(f"simulators.{system}")
-    return module.create_app(SimConfig.for_system(system, **overrides))
+    return registry.get(system).create_app(SimConfig.for_system(system, **overrides))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,12 +18,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from harness.cli_values import POPULATION_MAX, SEED_MAX, PathValue
-from harness.commands.verify import run_verification
 from harness.ecosystem import Ecosystem, EcosystemSpec
+from harness.engine.run import VerificationRun
 from harness.errors import EXIT_FINDINGS, EXIT_OK
 from harness.evidence.accept import demo_pack
 from harness.reports.compare import write_comparison
 from harness.suites import available_suites
+from harness.verification import run_verification
 from simulators.core.config import SYSTEMS
 from simulators.core.server import free_port
 
@@ -53,7 +54,7 @@ def _ports() -> dict[str, int]:
 def run_demo(
     report_dir: Path, population: int, seed: int, fuzz_examples: int, home: Path
 ) -> list[DemoResult]:
-    suites = [s for s in ("contracts", "fuzz", "scenarios") if s in available_suites()]
+    suites: list[str] = [s for s in ("contracts", "fuzz", "scenarios") if s in available_suites()]
     options = {"max_examples": fuzz_examples, "seed": seed}
     results: list[DemoResult] = []
     spec = EcosystemSpec(ports=_ports(), seed=seed, population=population, home=home / "force")
@@ -105,7 +106,9 @@ def run_demo(
     return results
 
 
-def _result(product: str, role: str, target: str, expected: str, run, folder: Path) -> DemoResult:  # type: ignore[no-untyped-def]
+def _result(
+    product: str, role: str, target: str, expected: str, run: VerificationRun, folder: Path
+) -> DemoResult:
     errors = sum(f.severity == "error" for f in run.findings)
     return DemoResult(product, role, target, expected, run.verdict, errors, folder)
 

@@ -1,4 +1,5 @@
-"""`interop generate`: write the seeded synthetic population to JSON Lines files."""
+"""`interop generate`: write the seeded synthetic population to JSON Lines files, or in the
+standard's bulk format (`--format bulk`, harness/bulk_world.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from harness.cli_values import POPULATION_MAX, SEED_MAX, PathValue
+from harness.cli_values import POPULATION_MAX, SEED_MAX, ChoiceValue, PathValue
 from harness.errors import InteropError
 
 err_console = Console(stderr=True)
+FORMATS = ("jsonl", "bulk")
 
 
 def _reference_time(value: str | None) -> datetime | None:
@@ -40,6 +42,28 @@ def check_options(population: int, defect_rate: float | None, out: Path) -> None
         raise InteropError(f"--defect-rate must be between 0 and 1, got {defect_rate}")
     if out.exists() and not out.is_dir():
         raise InteropError(f"--out {str(out)!r} is a file; give a directory")
+
+
+def _write_bulk(seed: int, population: int, defect_rate: float | None, out: Path) -> None:
+    """The seeded world in the bulk export format of each system (harness/bulk_world.py)."""
+    from harness.bulk_world import write_bulk_world
+
+    started = time.perf_counter()
+    try:
+        manifests = write_bulk_world(
+            seed, population, defect_rate, out, on_system=lambda s: err_console.print(f"exporting {s}...")
+        )
+    except OSError as exc:
+        raise InteropError(f"cannot write to {out}: {exc.strerror or exc}") from exc
+    table = Table(title=f"Bulk format: seed {seed}, {population} people", title_justify="left")
+    table.add_column("system")
+    table.add_column("type")
+    table.add_column("lines", justify="right")
+    for system, manifest in manifests.items():
+        for entry in manifest["output"]:
+            table.add_row(system, entry["type"], str(entry["count"]))
+    Console().print(table)
+    typer.echo(f"wrote {out} in {time.perf_counter() - started:.1f} s")
 
 
 def register(app: typer.Typer) -> None:
@@ -69,11 +93,26 @@ def register(app: typer.Typer) -> None:
             "--reference-time",
             help="The population's 'now' (ISO 8601 with offset; default 2026-06-01Z).",
         ),
+        output_format: str = typer.Option(
+            "jsonl",
+            "--format",
+            parser=ChoiceValue(FORMATS),
+            help="jsonl: the generator's own files; bulk: the standard's bulk export format per system "
+            "(<system>/<type>.ndjson and manifest.json), for a product's bulk import (docs/portability.md).",
+        ),
     ) -> None:
         """Write the synthetic population (nominals, occurrences, custody, intelligence, defects) to files."""
         from simulators.population import KINDS, PopulationSpec, write_population
 
         check_options(population, defect_rate, out)
+        if output_format == "bulk":
+            if reference_time is not None:
+                raise InteropError(
+                    "--reference-time cannot be used with --format bulk "
+                    "(the simulators' seeded world has the default)"
+                )
+            _write_bulk(seed, population, defect_rate, out)
+            return
         ref = _reference_time(reference_time)
         try:
             spec = (

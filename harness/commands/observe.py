@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from harness.cli_values import POPULATION_MAX, SEED_MAX, TIMEOUT_MAX_S, PathValue, TextValue
-from harness.commands.verify import _check_peers, parse_peers
 from harness.engine.verdict import EXIT_CODES
+from harness.verification import _check_peers, parse_peers
 from simulators.core.config import default_home
 
 stderr = Console(stderr=True)
@@ -29,8 +29,10 @@ def register(app: typer.Typer) -> None:
             None,
             "--run",
             parser=TextValue("a command"),
-            help="The vendor's driver: a shell command run with INTEROP_CLIENT_ID, INTEROP_CLIENT_SECRET, "
-            "INTEROP_TOKEN_URL and INTEROP_<ROLE>_URL in its environment; judged when it ends.",
+            help="The vendor's driver: a shell command, or docker:IMAGE [COMMAND...] for a product in a "
+            "container (docs/docker.md networking), run with INTEROP_CLIENT_ID, INTEROP_CLIENT_SECRET, "
+            "INTEROP_TOKEN_URL, INTEROP_<ROLE>_URL and INTEROP_ACTIONS_FILE in its environment; judged "
+            "when it ends.",
         ),
         duration: float | None = typer.Option(
             None,
@@ -93,7 +95,7 @@ def register(app: typer.Typer) -> None:
         usage; 3 inconclusive (the product made no call with its client id).
         """
         from harness.consumer.faults import load_plan
-        from harness.consumer.observe import observe
+        from harness.observe import observe
 
         plan = load_plan(faults) if faults is not None else None
         peers = parse_peers(peer)

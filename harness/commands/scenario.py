@@ -268,7 +268,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run scenarios; exit 0 pass, 1 findings, 2 bad usage or unreachable, 3 inconclusive."""
         from harness.commands.up import parse_pairs
-        from harness.commands.verify import parse_peers
+        from harness.verification import parse_peers
 
         if up:
             raise InteropError(

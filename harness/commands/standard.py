@@ -2,6 +2,7 @@
 
 `bundle` writes one self-contained OpenAPI document per system into `contracts/bundled/` (or
 `--out`) from the split sources; `--check` only says whether the checked-in ones are current.
+`site` builds the reference site (static HTML, readable offline) into `build/site` (or `--out`).
 `diff OLD NEW` classifies every change between two releases (files, or folders of
 `<system>.json`) as breaking or not and checks `info.version` follows semantic versioning;
 `--corrections` names changes that the rules call breaking but that correct a defect.
@@ -148,3 +149,27 @@ def register(app: typer.Typer) -> None:
             breaking = breaking or bool(counted) or problem is not None
         if breaking:
             raise typer.Exit(EXIT_FINDINGS)
+
+    @standard_app.command("site")
+    def site_cmd(
+        out: Path | None = typer.Option(
+            None,
+            "--out",
+            parser=PathValue("dir", must_exist=False),
+            help="Folder to write the site into (default: build/site); an empty one or a site built before.",
+        ),
+        references: bool = typer.Option(
+            True,
+            "--references/--no-references",
+            help="Render the API reference pages with Redocly's CLI (from .ci/node or $INTEROP_REDOCLY).",
+        ),
+    ) -> None:
+        """Build the reference site: static HTML readable offline (API references, conventions,
+        scenarios, requirements, code lists, quirk profiles)."""
+        from harness.standard import site
+
+        site.check_out(out or site.DEFAULT_OUT)
+        built = site.build_site(out or site.DEFAULT_OUT, references=references)
+        typer.echo(f"wrote {len(built.pages) + len(built.references)} pages into {built.out}")
+        if built.references_missing and references:
+            typer.echo(f"API reference pages not built: {_printable(built.references_missing)}", err=True)

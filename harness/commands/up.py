@@ -15,7 +15,7 @@ from rich.table import Table
 from harness.cli_values import POPULATION_MAX, PORT_MAX, PORT_MIN, SEED_MAX, PathValue, TextValue
 from harness.ecosystem import Ecosystem, EcosystemSpec, parse_systems
 from harness.errors import InteropError
-from simulators.core.auth import Issuer
+from simulators.core.auth import VENDOR_CLIENT, Issuer, load_clients
 from simulators.core.config import DEFAULT_PORTS, SYSTEMS, default_home
 
 console = Console(stderr=True)
@@ -146,7 +146,7 @@ def register(app: typer.Typer) -> None:
             "--base-port",
             min=PORT_MIN,
             max=PORT_MAX,
-            help="records on N, custody N+1, intelligence N+2.",
+            help=", ".join(f"{s} N+{i}" if i else f"{s} on N" for i, s in enumerate(SYSTEMS)) + ".",
         ),
         external: list[str] | None = typer.Option(
             None, "--external", help="ROLE=URL: a product playing ROLE; the others call it instead."
@@ -228,17 +228,9 @@ def register(app: typer.Typer) -> None:
                 elif system in spec.external:
                     table.add_row(system, escape(spec.url(system)), "external")
             console.print(table)
+            # The business scopes of a product under test (the `vendor` client's), every system's.
             token = Issuer.from_key_file(spec.home / "issuer-key.json").issue(
-                "interop-cli",
-                [
-                    "records:read",
-                    "records:write",
-                    "custody:read",
-                    "custody:write",
-                    "intelligence:read",
-                    "intelligence:write",
-                    "intelligence:indicator",
-                ],
+                "interop-cli", list(load_clients()[VENDOR_CLIENT].scopes)
             )
             console.print("Token (1 h) for curl: [bold]export TOKEN=[/]" + token, soft_wrap=True)
             console.print(
@@ -249,6 +241,11 @@ def register(app: typer.Typer) -> None:
                 console.print(f"  export {key}={escape(value)}", soft_wrap=True, highlight=False)
             if web is not None:
                 console.print(f"Web console: [bold]{escape(web.url)}/[/]", soft_wrap=True)
+                console.print(
+                    f"The standard's reference site: [bold]{escape(web.url)}/standard/[/] "
+                    "(`make site` builds it, API references included; else it is built on first visit)",
+                    soft_wrap=True,
+                )
             console.print("Press Ctrl-C to stop.")
             while not stopping["now"]:
                 dead = [s for s, ok in eco.alive().items() if not ok]

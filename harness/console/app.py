@@ -2,41 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from flask import Flask, render_template
 
 from harness.console import security
-from harness.console.runs import RunQueue
 from harness.console.settings import ConsoleSettings
-from harness.console.systems import Systems
-from harness.console.traffic_feed import TrafficFeed
-
-EXTENSION = "interop_console"
-
-
-class ConsoleState:
-    """What the pages share: the settings, the systems, the traffic feed and the run queue."""
-
-    def __init__(self, settings: ConsoleSettings) -> None:
-        self.settings = settings
-        self.systems = Systems(settings.systems, settings.home)
-        self.feed = TrafficFeed(self.systems, settings.poll_seconds)
-        self.runs = RunQueue(settings.runs_dir)
-        self.closing = threading.Event()  # open event streams end when it is set
-
-    def close(self) -> None:
-        self.closing.set()
-        self.feed.stop()
-        self.runs.stop()
-        self.systems.close()
-
-
-def state() -> ConsoleState:
-    from flask import current_app
-
-    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
+from harness.console.state import EXTENSION, ConsoleState
 
 
 def create_app(settings: ConsoleSettings) -> Flask:
@@ -47,9 +19,16 @@ def create_app(settings: ConsoleSettings) -> Flask:
     app.extensions[EXTENSION] = ConsoleState(settings)
     security.install(app, settings)
 
-    from harness.console import views_auth, views_ecosystem, views_reports, views_traffic, views_verify
+    from harness.console import (
+        views_auth,
+        views_ecosystem,
+        views_reports,
+        views_standard,
+        views_traffic,
+        views_verify,
+    )
 
-    for module in (views_auth, views_ecosystem, views_traffic, views_verify, views_reports):
+    for module in (views_auth, views_ecosystem, views_traffic, views_verify, views_reports, views_standard):
         app.register_blueprint(module.bp)
 
     @app.context_processor

@@ -201,7 +201,7 @@ class RunQueue:
 
     def _execute(self, run: ConsoleRun) -> None:
         from harness.auth import AuthConfig
-        from harness.commands.verify import run_verification
+        from harness.verification import run_verification
 
         with self.changed:
             run.state = "running"

@@ -14,7 +14,8 @@ class ConsoleServer:
     """The console app on `settings.host:settings.port`; `stop()` ends streams, runs and the server."""
 
     def __init__(self, settings: ConsoleSettings) -> None:
-        from harness.console.app import EXTENSION, create_app
+        from harness.console.app import create_app
+        from harness.console.state import EXTENSION
 
         settings.preflight()
         self.settings = settings
@@ -29,7 +30,7 @@ class ConsoleServer:
             ) from None
         # waitress holds small writes until 18 kB are queued; an event is a few hundred bytes and
         # must reach the browser now. The adjustments object is shared by every channel.
-        self.server.server.adj.send_bytes = 1  # type: ignore[attr-defined]
+        self.server.server.adj.send_bytes = 1
 
     @property
     def url(self) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 import requests
 
+from harness.errors import InteropError
 from simulators.core.auth import SCOPES, Issuer
 
 TIMEOUT_S = 5.0
@@ -48,7 +49,7 @@ class SystemState:
         return "; ".join(on) or "none"
 
 
-class SimError(Exception):
+class SimError(InteropError):
     """A system refused or did not answer a console action; the message is one line for the page."""
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
-from harness.console.app import state
 from harness.console.security import check_password
+from harness.console.state import state
 
 bp = Blueprint("auth", __name__)
 

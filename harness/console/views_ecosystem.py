@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from harness.console.app import state
+from harness.console.state import state
 from harness.console.systems import SimError
 from simulators.core.auth import SCOPES
 

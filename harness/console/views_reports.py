@@ -13,8 +13,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
 
-from harness.console.app import state
 from harness.console.security import REPORT_CSP
+from harness.console.state import state
 from harness.errors import InteropError
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")

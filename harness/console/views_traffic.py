@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, abort, render_template, request
 
 from harness.console import sse
-from harness.console.app import state
+from harness.console.state import state
 from harness.console.traffic_feed import TrafficFilter, is_valid
 
 bp = Blueprint("traffic", __name__, url_prefix="/traffic")

@@ -11,8 +11,9 @@ from urllib.parse import urlparse
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from harness.console import sse
-from harness.console.app import state
 from harness.console.runs import ConsoleRun, RunRequest
+from harness.console.state import state
+from harness.errors import BadInput
 from harness.suites import SUITE_CLASSES
 from simulators.core.config import SYSTEMS
 
@@ -20,7 +21,7 @@ bp = Blueprint("verify", __name__, url_prefix="/verify")
 MAX_AUTH_BYTES = 64 * 1024
 
 
-class FormError(ValueError):
+class FormError(BadInput):
     """A field of the verify form that cannot be used; the message names it."""
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.consumer.traffic import Exchange
+from harness.engine.events import Severity
 from simulators.core.paging import DEFAULT_LIMIT
 from simulators.core.spec import load_spec, operation, security_alternatives
 
@@ -35,7 +36,7 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 @dataclass
 class Defect:
     requirement: str
-    severity: str  # error | warning
+    severity: Severity
     title: str
     detail: str
     exchange: Exchange
@@ -87,7 +88,7 @@ def valid_requests(exchanges: list[Exchange]) -> list[Defect] | None:
     bad: list[tuple[Any, Exchange]] = []
     for e in exchanges:
         if e.is_token_request:
-            if e.status >= 400:
+            if 400 <= e.status < 500:  # a 5xx is the token endpoint's failure, not the request's
                 bad.append((("token", e.system, e.status), e))
         elif e.operation is None:
             bad.append((("undocumented", e.method, e.path), e))

@@ -98,7 +98,9 @@ class FaultSchedule:
 
     def _apply(self, step: FaultStep) -> None:
         if self._put(step.system, step.settings):
-            self.applied.append({"at": step.at, "system": step.system, "set": step.settings})
+            self.applied.append(
+                {"at": step.at, "wall": time.time(), "system": step.system, "set": step.settings}
+            )
 
     def _put(self, system: str, settings: dict[str, Any]) -> bool:
         try:

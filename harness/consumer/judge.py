@@ -6,16 +6,23 @@ import time
 from collections.abc import Callable
 
 from harness.consumer.duties import DUTIES, Defect, Duty
+from harness.consumer.resilience import RunFacts, resilience_duties
 from harness.consumer.traffic import Exchange
-from harness.engine.events import CheckResult, Event, Finding
+from harness.engine.events import CheckResult, Event, Finding, Status
 
 SUITE = "consumer"
 
 
-def judge(exchanges: list[Exchange], emit: Callable[[Event], None], suite: str = SUITE) -> list[Defect]:
-    """Judge every duty on `exchanges`; emits its checks and findings, returns every defect."""
+def judge(
+    exchanges: list[Exchange],
+    emit: Callable[[Event], None],
+    suite: str = SUITE,
+    facts: RunFacts | None = None,
+) -> list[Defect]:
+    """Judge every duty on `exchanges` (and, with `facts` of the run, the duties under faults);
+    emits its checks and findings, returns every defect."""
     found: list[Defect] = []
-    for duty in DUTIES:
+    for duty in (*DUTIES, *resilience_duties(facts or RunFacts())):
         started = time.perf_counter()
         defects = duty.judge(exchanges)
         took = time.perf_counter() - started
@@ -26,7 +33,7 @@ def judge(exchanges: list[Exchange], emit: Callable[[Event], None], suite: str =
             emit(_finding(suite, duty, d))
         errors = sum(d.severity == "error" for d in defects)
         warnings = len(defects) - errors
-        status = "failed" if errors else "passed"
+        status: Status = "failed" if errors else "passed"
         message = ", ".join(
             p for p in (f"{errors} errors" if errors else "", f"{warnings} warnings" if warnings else "") if p
         )
@@ -41,11 +48,11 @@ def _not_applicable(duty: Duty, exchanges: list[Exchange]) -> str:
     return "nothing in the product's traffic to judge it on"
 
 
-def _check(suite: str, duty: Duty, status: str, took: float, message: str) -> CheckResult:
+def _check(suite: str, duty: Duty, status: Status, took: float, message: str) -> CheckResult:
     return CheckResult(
         suite,
         duty.name,
-        status,  # type: ignore[arg-type]
+        status,
         group=duty.description,
         duration_s=took,
         message=message,
@@ -60,7 +67,7 @@ def _finding(suite: str, duty: Duty, d: Defect) -> Finding:
     return Finding(
         suite,
         duty.name,
-        d.severity,  # type: ignore[arg-type]
+        d.severity,
         e.label,
         d.title,
         d.detail,

@@ -34,6 +34,7 @@ class Exchange:
     errors: list[Any] = field(default_factory=list)
     request_body: str | None = None
     response_body: str | None = None
+    retry_after: str | None = None  # the reference system's Retry-After header, when it sent one
 
     @property
     def label(self) -> str:
@@ -153,4 +154,5 @@ def _exchange(system: str, base: str, row: dict[str, Any]) -> Exchange:
         errors=list(row.get("errors") or []),
         request_body=row.get("request_body"),
         response_body=row.get("response_body"),
+        retry_after=row.get("retry_after"),
     )

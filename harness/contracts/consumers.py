@@ -12,9 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from simulators.core.auth import load_clients
-
-VENDOR_CLIENT = "vendor"
+from simulators.core.auth import VENDOR_CLIENT, load_clients
 
 
 def client_id_for(consumer: str, known: set[str]) -> str:

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.errors import BadInput
 from simulators.core.spec import contracts_dir
 
 HTTP_TYPES = {None, "Synchronous/HTTP"}
 SUPPORTED_VERSIONS = ("2", "3", "4")  # major versions of the Pact specification the verifier reads
 
 
-class PactFileError(ValueError):
+class PactFileError(BadInput):
     """The file is not a pact this harness can verify (the message says why, in one line)."""
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from harness.contracts.state_catalogue import state
 from harness.contracts.state_records import iso
-from harness.contracts.states import state
 from harness.contracts.target_api import StateError, TargetApi
 
 READ, WRITE = ["custody:read"], ["custody:read", "custody:write"]

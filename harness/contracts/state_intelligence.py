@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.contracts.state_catalogue import state
 from harness.contracts.state_records import create_nominal
-from harness.contracts.states import state
 from harness.contracts.target_api import StateError, TargetApi
 
 READ = ["intelligence:read"]

@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from harness.contracts.states import state
+from harness.contracts.state_catalogue import state
 from harness.contracts.target_api import StateError, TargetApi
 
 READ, WRITE = ["records:read"], ["records:read", "records:write"]

@@ -4,44 +4,24 @@ A state is found by its name (a pattern, case- and space-insensitive; named grou
 parameters) and set up through the role's standard API by its handler, which returns the values
 the interaction's ProviderState generators use (`nominal_id`, `occurrence_id`, `custody_id`,
 `report_id`, `after`, ...). The catalogue is the documented vocabulary for vendors writing pacts
-against the standard (docs/contracts.md).
+against the standard (docs/contracts.md). Each role's handlers live in the module its registry
+entry names (`System.provider_states`, e.g. state_records.py) and register in state_catalogue.py.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
+import importlib
 from typing import Any
 
+from harness.contracts.state_catalogue import REGISTRY, Handler, StateDef, state
 from harness.contracts.target_api import StateError, TargetApi
+from simulators.core import registry
 
-Handler = Callable[[TargetApi, dict[str, Any]], dict[str, Any]]
+__all__ = ["Handler", "StateDef", "UnknownState", "catalogue", "find", "set_up", "state"]
 
 
 class UnknownState(StateError):
     """No handler for this state name in this role."""
-
-
-@dataclass(frozen=True)
-class StateDef:
-    role: str
-    pattern: re.Pattern[str]
-    summary: str
-    handler: Handler
-
-
-REGISTRY: list[StateDef] = []
-
-
-def state(role: str, pattern: str, summary: str) -> Callable[[Handler], Handler]:
-    """Register a state handler for `role` whose name matches `pattern` (whole name)."""
-
-    def register(handler: Handler) -> Handler:
-        REGISTRY.append(StateDef(role, re.compile(pattern, re.IGNORECASE), summary, handler))
-        return handler
-
-    return register
 
 
 def _normalise(name: str) -> str:
@@ -49,8 +29,10 @@ def _normalise(name: str) -> str:
 
 
 def _loaded() -> list[StateDef]:
-    from harness.contracts import state_custody, state_intelligence, state_records  # noqa: F401  (registers)
-
+    """The catalogue, after importing each registered system's handler module (they register)."""
+    for system in registry.systems():
+        if system.provider_states:
+            importlib.import_module(system.provider_states)
     return REGISTRY
 
 

@@ -14,11 +14,12 @@ from typing import Any
 import requests
 
 from harness.auth import TargetTokens
+from harness.errors import NotJudged
 
 MAX_FEED_PAGES = 500
 
 
-class StateError(Exception):
+class StateError(NotJudged):
     """A provider state could not be set up through the target's API (one clear sentence)."""
 
 
@@ -33,7 +34,8 @@ class TargetApi:
         self.http = requests.Session()
 
     def token(self, scopes: list[str]) -> str | None:
-        return self.tokens.token(scopes) or self.tokens.token(None)
+        token: str | None = self.tokens.token(scopes) or self.tokens.token(None)
+        return token
 
     def call(
         self,

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from harness.contracts.pactfile import PactFile, PactInteraction
 from harness.contracts.proxy import Exchange
 from harness.contracts.state_server import StateCall
-from harness.engine.events import CheckResult, Finding
+from harness.engine.events import CheckResult, Finding, Severity
 from harness.fuzz.curl import SentRequest, to_curl
 
 SUITE = "contracts"
@@ -192,7 +192,7 @@ def results_for(
         + answered(exchange)
     )
     # A pending interaction (V4 `pending: true`) is one the consumer does not rely on yet: a warning.
-    severity = "warning" if interaction.raw.get("pending") is True else "error"
+    severity: Severity = "warning" if interaction.raw.get("pending") is True else "error"
     finding = Finding(
         SUITE,
         CHECK,

@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.fuzz.spec import Operation, operations
+from harness.engine.operations import Operation, operations
 from harness.tap import TappedExchange
 
 

@@ -96,7 +96,8 @@ class VerificationRun:
         """The event with the tap's address replaced by the product's: the tap is gone after the run."""
         if self.tap is None:
             return event
-        return _rewrite(event, self.tap.public)  # type: ignore[no-any-return]
+        public: Event = _rewrite(event, self.tap.public)
+        return public
 
     def _emit(self, event: Event) -> None:
         if isinstance(event, Finding):

@@ -76,7 +76,13 @@ def inconclusive_causes(
             covered_ops.setdefault(rid, set()).add(check.operation)
     gaps = [c for c in checks if c.status == "skipped" and c.required and not _covered(c, covered_ops)]
     if gaps:
-        named = [f"{c.name} ({c.message})" if c.message else c.name for c in gaps]
+        by_reason: dict[str, list[str]] = {}  # one reason, said once, for every check it kept
+        for c in gaps:
+            by_reason.setdefault(c.message, []).append(c.name)
+        named = [
+            f"{_listed(names, ', ')} ({why})" if why else _listed(names, ", ")
+            for why, names in by_reason.items()
+        ]
         causes.append(
             Cause(
                 "required-checks-skipped",
@@ -109,6 +115,6 @@ def verdict_of(findings: Sequence[Finding], causes: Sequence[Cause]) -> str:
     return INCONCLUSIVE if causes else PASS
 
 
-def _listed(names: Sequence[str]) -> str:
-    shown = "; ".join(names[:LISTED])
-    return shown + (f"; and {len(names) - LISTED} more" if len(names) > LISTED else "")
+def _listed(names: Sequence[str], sep: str = "; ") -> str:
+    shown = sep.join(names[:LISTED])
+    return shown + (f"{sep}and {len(names) - LISTED} more" if len(names) > LISTED else "")

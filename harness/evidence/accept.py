@@ -88,7 +88,7 @@ def rerun_command(profile_arg: str, out_arg: str, key_arg: str | None) -> str:
 
 
 def verify_roles(profile: Profile, out: Path, console: bool) -> list[RoleRun]:
-    from harness.commands.verify import run_verification
+    from harness.verification import run_verification
 
     runs = []
     for role in profile.roles:

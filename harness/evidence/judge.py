@@ -87,7 +87,7 @@ def root_causes(runs: list[RoleRun], catalogue: Catalogue) -> list[dict[str, Any
             if f.get("severity") != "error":
                 continue
             owner = next(
-                (catalogue.owner(r).id for r in requirement_ids(f.get("requirement")) if catalogue.owner(r)),
+                (o.id for r in requirement_ids(f.get("requirement")) if (o := catalogue.owner(r))),
                 "",
             )
             extra = f.get("extra") or {}

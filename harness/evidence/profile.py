@@ -152,14 +152,14 @@ def _role(role: str, raw: Any, where: str, base: Path) -> RoleTarget:
 
 def _thresholds(raw: Any, where: str) -> Thresholds:
     spec = _mapping(raw, where, "thresholds", THRESHOLD_KEYS)
-    values: dict[str, int | None] = {}
+    values: dict[str, Any] = {}  # int, or None for should_not_met only
     for key in THRESHOLD_KEYS:
         if key in spec:
             if spec[key] is None and key == "should_not_met":
                 values[key] = None
             else:
                 values[key] = _int(spec[key], where, f"thresholds.{key}", 0, 100_000)
-    return Thresholds(**values)  # type: ignore[arg-type]
+    return Thresholds(**values)
 
 
 def parse_profile(text: str, path: Path, catalogue: Catalogue) -> Profile:

@@ -41,16 +41,16 @@ def load_or_create_key(path: Path | None = None) -> Ed25519PrivateKey:
                 fh.write(pem)
             return key
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except FileNotFoundError:
         raise InteropError(f"--key {path} does not exist") from None
     except (OSError, ValueError, TypeError) as exc:
         raise InteropError(
             f"--key {path} is not an unencrypted PEM private key ({type(exc).__name__})"
         ) from None
-    if not isinstance(key, Ed25519PrivateKey):
+    if not isinstance(loaded, Ed25519PrivateKey):
         raise InteropError(f"--key {path} is not an Ed25519 key (the evidence pack is signed with Ed25519)")
-    return key
+    return loaded
 
 
 def public_pem(key: Ed25519PrivateKey) -> bytes:

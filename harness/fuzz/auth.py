@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 import requests
 
+from harness.engine.operations import Operation
 from harness.fuzz.curl import SentRequest
 from harness.fuzz.engine import Exchange
-from harness.fuzz.spec import Operation
 
 TOKEN_VAR = "$TOKEN"
 WRONG_SCOPE_VAR = "$WRONG_SCOPE_TOKEN"

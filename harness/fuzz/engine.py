@@ -20,6 +20,7 @@ from typing import Any
 
 import requests
 
+from harness.fuzz import ndjson  # noqa: F401  (registers the NDJSON serializer)
 from harness.fuzz.curl import SentRequest
 from harness.fuzz.options import TOKEN_ENDPOINT_MAX_EXAMPLES, FuzzOptions
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from harness.engine.events import Finding
+from harness.engine.events import Finding, Severity
 from harness.fuzz.auth import TOKEN_VAR, WRONG_SCOPE_VAR, AuthOutcome, AuthProbe
 from harness.fuzz.curl import to_curl
 from harness.fuzz.engine import SEQUENCE_CHECKS, EngineError, Exchange, RecordedFailure
@@ -133,7 +133,7 @@ _PROBE_TEXT = {
 def _probe_finding(
     op: str,
     check: str,
-    severity: str,
+    severity: Severity,
     title: str,
     probes: list[AuthProbe],
     base: Exchange,

@@ -8,13 +8,11 @@ its own description of itself.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import Any
 
+from harness.engine.operations import Operation, operations
 from simulators.core.config import SYSTEMS
-from simulators.core.spec import operation_label, security_alternatives
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # Test-support endpoints are not part of the standard; a document should not list them, and if
 # one does they are still never fuzzed (they reset data and inject faults).
 TEST_SUPPORT_PREFIX = "/_sim"
@@ -41,41 +39,6 @@ def without_trust_endpoints(spec: dict[str, Any]) -> dict[str, Any]:
     doc = dict(spec)
     doc["paths"] = {p: item for p, item in (spec.get("paths") or {}).items() if p not in TRUST_ENDPOINTS}
     return doc
-
-
-@dataclass(frozen=True)
-class Operation:
-    label: str  # "GET /nominals/{nominal_id}"
-    method: str
-    path: str
-    alternatives: tuple[tuple[str, ...], ...] | None  # scope sets, any one of which suffices; None = public
-
-    @property
-    def secured(self) -> bool:
-        return self.alternatives is not None
-
-    @property
-    def required_scopes(self) -> set[str]:
-        return {s for alt in self.alternatives or () for s in alt}
-
-
-def operations(spec: dict[str, Any]) -> list[Operation]:
-    """Every operation in document order."""
-    out = []
-    for path, item in (spec.get("paths") or {}).items():
-        for method, op in item.items():
-            if method not in HTTP_METHODS or not isinstance(op, dict):
-                continue
-            alts = security_alternatives(spec, op)
-            out.append(
-                Operation(
-                    operation_label(method, path),
-                    method.upper(),
-                    path,
-                    None if alts is None else tuple(tuple(a) for a in alts),
-                )
-            )
-    return out
 
 
 def role_scopes(spec: dict[str, Any]) -> list[str]:

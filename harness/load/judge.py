@@ -2,7 +2,8 @@
 
 A figure is judged only when it can be trusted. It cannot when the generator itself was short of
 CPU (Locust's warning, or this process's own samples at or above 90 % of a core for half of the
-steady state), or when the asked rate was not reached while the users were not all waiting for
+steady state, or waiting for a core a quarter of each second for half of it because other work
+shares the machine), or when the asked rate was not reached while the users were not all waiting for
 the product (the generator, not the product, fell behind). Then every service-level check is
 skipped (required): the verdict is inconclusive, never a pass. Wrong answers under load (schema
 breaches, wrong data) are judged whatever the pace: a wrong answer is wrong at any speed.
@@ -21,6 +22,7 @@ from harness.load.workload import LoadOperation
 
 SUITE = "load"
 CPU_SATURATED = 90.0
+CPU_STARVED = 0.25  # share of a second spent runnable but waiting for a CPU (shared cores)
 BUSY_USERS = 0.8  # achieved rate x mean latency >= this share of the users: they were all waiting
 LATENCY = ("p50", "p95", "p99")
 CORRECTNESS_KINDS = ("schema", "wrong-data")
@@ -44,6 +46,9 @@ def cpu_of(result: dict[str, Any]) -> dict[str, dict[str, float]]:
                 "median": round(statistics.median(pcts), 1),
                 "max": round(max(pcts), 1),
                 "saturated_share": round(sum(p >= CPU_SATURATED for p in pcts) / len(pcts), 2),
+                "starved_share": round(
+                    sum(len(s) > 3 and s[3] >= CPU_STARVED for s in steady) / len(steady), 2
+                ),
                 "in_flight": round(statistics.mean(s[2] if len(s) > 2 else 0 for s in steady), 1),
             }
     return out
@@ -53,6 +58,14 @@ def distrust(result: dict[str, Any], figures: dict[str, Any], plan: LoadPlan, fl
     """Why the figures cannot be trusted (None when they can)."""
     cpu = cpu_of(result)
     hot = [who for who, c in cpu.items() if c["saturated_share"] >= 0.5]
+    starved = [who for who, c in cpu.items() if c.get("starved_share", 0) >= 0.5]
+    if starved and not hot:
+        return (
+            f"the load generator was short of CPU ({', '.join(starved)} waited for a core at least "
+            f"{CPU_STARVED:.0%} of the time through most of the steady state: other work shares its "
+            "cores): its timings and pace are not the product's. Give it its own cores, or use "
+            "--load-workers N or workers on other hosts (docs/load.md)"
+        )
     if result.get("locust_cpu_warning") or hot:
         who = ", ".join(hot) or "a load process"
         return (
@@ -103,7 +116,7 @@ def judge(
                 continue
             name = f"{op.name}: {metric.replace('_', ' ')}"
             requirement = REQUIREMENTS[metric]
-            base = {"group": op.name, "operation": op.label, "requirement": requirement}
+            base: dict[str, Any] = {"group": op.name, "operation": op.label, "requirement": requirement}
             if untrusted or not got or not got["requests"]:
                 why = untrusted or "no request of this operation completed in the steady state"
                 checks.append(CheckResult(SUITE, name, "skipped", message=f"not judged: {why}", **base))
@@ -128,7 +141,7 @@ def judge(
                 )
         wrong = {k: (got or {}).get("errors_by_kind", {}).get(k, 0) for k in CORRECTNESS_KINDS}
         sampled = (result.get("sampled") or {}).get(op.name, 0)
-        cbase = {"group": op.name, "operation": op.label, "requirement": "LOAD-correctness"}
+        cbase: dict[str, Any] = {"group": op.name, "operation": op.label, "requirement": "LOAD-correctness"}
         if not sampled:
             checks.append(
                 CheckResult(
@@ -213,7 +226,7 @@ def _throughput(
     limit = levels.default.throughput
     if limit is None:
         return [], []
-    base = {"group": "whole workload", "operation": "", "requirement": "LOAD-throughput"}
+    base: dict[str, Any] = {"group": "whole workload", "operation": "", "requirement": "LOAD-throughput"}
     name = "whole workload: throughput"
     total = figures["total"]
     if untrusted or not total["requests"]:

@@ -20,23 +20,29 @@ import psutil
 from locust.env import Environment
 
 from harness.load import users
+from harness.load.sched import runqueue_wait_s
 
 CPU_SAMPLE_S = 1.0
 WORKER_WAIT_S = 60.0
 
 
 def sample_cpu(samples: list[list[float]]) -> None:
-    """Forever, once a second: this process's CPU use (percent of one core) and its requests in
-    flight (how many users were waiting on the product)."""
+    """Forever, once a second: this process's CPU use (percent of one core), its requests in
+    flight (how many users were waiting on the product) and the share of the second it spent
+    waiting for a CPU (-1 when unknown)."""
     proc = psutil.Process()
     proc.cpu_percent(None)
     area, at = users.IN_FLIGHT.area(), time.monotonic()
+    queued = runqueue_wait_s()
     while True:
         gevent.sleep(CPU_SAMPLE_S)
         now_area, now = users.IN_FLIGHT.area(), time.monotonic()
-        waiting = (now_area - area) / max(now - at, 1e-3)
-        area, at = now_area, now
-        samples.append([time.time(), proc.cpu_percent(None), round(waiting, 2)])
+        span = max(now - at, 1e-3)
+        waiting = (now_area - area) / span
+        now_queued = runqueue_wait_s()
+        starved = -1.0 if queued is None or now_queued is None else (now_queued - queued) / span
+        area, at, queued = now_area, now, now_queued
+        samples.append([time.time(), proc.cpu_percent(None), round(waiting, 2), round(starved, 3)])
 
 
 def run(cfg: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +59,7 @@ def run(cfg: dict[str, Any]) -> dict[str, Any]:
 def _run(cfg: dict[str, Any], children: list[subprocess.Popen[bytes]]) -> dict[str, Any]:
     user_cls = users.configure(cfg)
     env = Environment(user_classes=[user_cls], host=cfg["target_url"])
-    env.events.request.add_listener(users.on_request)
+    env.events.request.add_listener(users.on_request)  # type: ignore[no-untyped-call]  # locust's hooks are untyped
     expected = int(cfg["workers"]) + int(cfg.get("remote_workers", 0))
     me = "master" if expected else "local"
     cpu: dict[str, list[list[float]]] = {me: []}
@@ -71,7 +77,7 @@ def _run(cfg: dict[str, Any], children: list[subprocess.Popen[bytes]]) -> dict[s
             cpu.setdefault(f"worker {client_id[-8:]}", []).extend(data.get("interop_cpu", []))
             sampled.update(data.get("interop_sampled", {}))
 
-        env.events.worker_report.add_listener(on_report)
+        env.events.worker_report.add_listener(on_report)  # type: ignore[no-untyped-call]  # locust's hooks are untyped
         for _ in range(int(cfg["workers"])):
             children.append(
                 subprocess.Popen(

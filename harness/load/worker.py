@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--master-port", type=int, default=5557)
     args = parser.parse_args(argv)
     env = Environment(user_classes=[users.InteropUser])
-    env.events.request.add_listener(users.on_request)
+    env.events.request.add_listener(users.on_request)  # type: ignore[no-untyped-call]  # locust's hooks are untyped
     cpu: list[list[float]] = []
     gevent.spawn(sample_cpu, cpu)
     runner = env.create_worker_runner(args.master_host, args.master_port)
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
         users.SAMPLED.clear()
 
     runner.register_message("interop_config", on_config)
-    env.events.report_to_master.add_listener(on_report)
+    env.events.report_to_master.add_listener(on_report)  # type: ignore[no-untyped-call]  # locust's hooks are untyped
     runner.greenlet.join()
 
 

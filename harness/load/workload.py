@@ -170,7 +170,8 @@ class SetupError(InteropError):
 
 def book_in(now: datetime, i: int, booking: Any) -> dict[str, Any]:
     arrived = now - timedelta(hours=1, minutes=i % 50)
-    return booking(arrived - timedelta(minutes=30), arrived, "Load" + _letters(i))
+    body: dict[str, Any] = booking(arrived - timedelta(minutes=30), arrived, "Load" + _letters(i))
+    return body
 
 
 def _letters(i: int) -> str:

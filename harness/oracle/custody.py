@@ -73,7 +73,7 @@ class _Facts:
     """The PACE facts of a wire record, or the reason they cannot be read."""
 
     def __init__(self, rec: dict[str, Any]) -> None:
-        arrest = rec.get("arrest") if isinstance(rec.get("arrest"), dict) else {}
+        arrest = a if isinstance(a := rec.get("arrest"), dict) else {}
         self.arrested_at = instant(arrest.get("arrested_at"))
         self.arrived_at = instant(rec.get("arrived_at"))
         self.relevant_time = instant(rec.get("relevant_time"))
@@ -84,14 +84,31 @@ class _Facts:
         self.reviews = [r for r in rec.get("reviews") or [] if isinstance(r, dict)]
         self.extensions = [e for e in rec.get("extensions") or [] if isinstance(e, dict)]
         self.warrants = [w for w in rec.get("warrants") or [] if isinstance(w, dict)]
-        self.review_times = [instant(r.get("reviewed_at")) for r in self.reviews]
-        self.ext = [
-            pace.Extension(instant(e.get("authorised_at")), instant(e.get("until"))) for e in self.extensions
-        ]  # type: ignore[arg-type]
-        self.war = [
-            pace.Warrant(instant(w.get("applied_at")), instant(w.get("issued_at")), instant(w.get("until")))  # type: ignore[arg-type]
+        # Only the times that can be read; readable() refuses a record with any that cannot.
+        times = [instant(r.get("reviewed_at")) for r in self.reviews]
+        self.review_times = [t for t in times if t is not None]
+        ext = [(instant(e.get("authorised_at")), instant(e.get("until"))) for e in self.extensions]
+        self.ext = [pace.Extension(a, u) for a, u in ext if a is not None and u is not None]
+        self.all_read = len(self.review_times) == len(times) and len(self.ext) == len(ext)
+        charge = c if isinstance(c := rec.get("charge"), dict) else {}
+        self.charged_at = instant(charge.get("charged_at"))
+        back = rec.get("bail_return") if isinstance(rec.get("bail_return"), dict) else None
+        # a return from bail resumes the earlier clock (PACE-s47-6-time-used): time used, 3 h pause
+        self.resumed = (
+            (back.get("time_used_seconds"), back.get("pause_seconds"))
+            if back
+            and isinstance(back.get("time_used_seconds"), int)
+            and isinstance(back.get("pause_seconds"), int)
+            else None
+        )
+        war = [
+            (instant(w.get("applied_at")), instant(w.get("issued_at")), instant(w.get("until")))
             for w in self.warrants
         ]
+        self.war = [
+            pace.Warrant(a, i, u) for a, i, u in war if a is not None and i is not None and u is not None
+        ]
+        self.all_read = self.all_read and len(self.war) == len(war)
 
     def readable(self, rec: dict[str, Any]) -> bool:
         if None in (self.arrested_at, self.arrived_at, self.relevant_time):
@@ -100,20 +117,25 @@ class _Facts:
             return False
         if rec.get("released_at") is not None and self.released_at is None:
             return False
-        if None in self.review_times or any(None in (e.authorised_at, e.until) for e in self.ext):
+        if not self.all_read:
             return False
-        return not any(None in (w.applied_at, w.issued_at, w.until) for w in self.war)
+        return not (isinstance(rec.get("charge"), dict) and self.charged_at is None)
 
     def detention(self) -> pace.Detention:
+        """The facts as the clock takes them; only for a record that is readable()."""
+        arrested, arrived, relevant = self.arrested_at, self.arrived_at, self.relevant_time
+        if arrested is None or arrived is None or relevant is None:
+            raise ValueError("the custody record's times cannot be read")
         return pace.Detention(
-            arrested_at=self.arrested_at,  # type: ignore[arg-type]
-            arrived_at=self.arrived_at,  # type: ignore[arg-type]
-            relevant_time=self.relevant_time,  # type: ignore[arg-type]
+            arrested_at=arrested,
+            arrived_at=arrived,
+            relevant_time=relevant,
             authorised_at=self.authorised_at,
-            reviews=tuple(sorted(self.review_times)),  # type: ignore[arg-type]
+            reviews=tuple(sorted(self.review_times)),
             extensions=tuple(self.ext),
             warrants=tuple(self.war),
             released_at=self.released_at,
+            charged_at=self.charged_at,
         )
 
 
@@ -146,17 +168,22 @@ def _limit(
 ) -> None:
     rt, at = d.relevant_time, c.as_at
     expected_rt = pace.relevant_time(
-        f.arrested_at,
-        f.arrived_at,
+        d.arrested_at,
+        d.arrived_at,
         arrested_outside_force_area=f.outside,
-        voluntary_attendance=f.voluntary,  # type: ignore[arg-type]
+        voluntary_attendance=f.voluntary,
     )
+    resumed = ""
+    if f.resumed is not None:
+        used, pause = f.resumed
+        expected_rt = d.arrived_at + timedelta(seconds=pause - used)
+        resumed = f" resuming a clock that had used {used} s, paused {pause} s (s.47(6), s.46A)"
     if not _same(rt, expected_rt):
         bad.append(
             f"{who}: relevant_time is {_iso(rt)}, but arrest at {_iso(f.arrested_at)} and arrival at "
             f"{_iso(f.arrived_at)} (arrested_outside_force_area {str(f.outside).lower()}, "
             "voluntary_attendance "
-            f"{str(f.voluntary).lower()}) give {_iso(expected_rt)} (PACE s.41(2))"
+            f"{str(f.voluntary).lower()}){resumed} give {_iso(expected_rt)} (PACE s.41(2))"
         )
     if not _same(instant(clock.get("relevant_time")), rt):
         bad.append(
@@ -189,13 +216,15 @@ def _limit(
             f"{who}: clock.time_remaining_seconds is {shown(clock.get('time_remaining_seconds'))}, expected "
             f"{remaining} (from {_iso(at)} to the limit {_iso(limit)})"
         )
-    if not _flag_ok(clock.get("detention_overdue"), at, limit):
+    judged_at = at if d.charged_at is None else min(at, d.charged_at)  # PACE-s41-after-charge
+    if not _flag_ok(clock.get("detention_overdue"), judged_at, limit):
         bad.append(
             f"{who}: clock.detention_overdue is {shown(clock.get('detention_overdue'))} at {_iso(at)}, "
             "expected "
-            f"{str(at > limit).lower()} (limit {_iso(limit)})"
+            f"{str(judged_at > limit).lower()} (limit {_iso(limit)}"
+            + (f", judged at the charge {_iso(d.charged_at)})" if d.charged_at else ")")
         )
-    breaches = clock.get("breaches") if isinstance(clock.get("breaches"), list) else []
+    breaches = b if isinstance(b := clock.get("breaches"), list) else []
     flagged = clock.get("detention_overdue")
     if isinstance(flagged, bool) and ("PACE-s41-24h" in breaches) != flagged:
         bad.append(
@@ -243,14 +272,14 @@ def _reviews(
             f"{'null' if expected_in is None else expected_in} "
             f"(next review due {_iso(due)}, as at {_iso(at)})"
         )
-    breaches = clock.get("breaches") if isinstance(clock.get("breaches"), list) else []
+    breaches = b if isinstance(b := clock.get("breaches"), list) else []
     flagged = clock.get("reviews_overdue")
     if isinstance(flagged, bool) and ("PACE-s40-review" in breaches) != flagged:
         bad.append(
             f"{who}: clock.breaches {shown(breaches)} disagrees with clock.reviews_overdue "
             f"{str(flagged).lower()}"
         )
-    order = sorted(range(len(f.reviews)), key=lambda i: f.review_times[i])  # type: ignore[arg-type,return-value]
+    order = sorted(range(len(f.reviews)), key=lambda i: f.review_times[i])
     for n, i in enumerate(order):
         review = f.reviews[i]
         if n >= len(dues) or "due_by" not in review:
@@ -261,7 +290,7 @@ def _reviews(
                 f"expected {_iso(dues[n])} (review {n + 1} in order)"
             )
         on_time = review.get("on_time")
-        if isinstance(on_time, bool) and on_time != (f.review_times[i] <= dues[n]):  # type: ignore[operator]
+        if isinstance(on_time, bool) and on_time != (f.review_times[i] <= dues[n]):
             bad.append(
                 f"{who}: reviews[{i}].on_time is {str(on_time).lower()}, but it took place at "
                 f"{_iso(f.review_times[i])} and was due by {_iso(dues[n])}"
@@ -328,9 +357,13 @@ def _ranks(out: dict[str, list[str]], who: str, rec: dict[str, Any], f: _Facts) 
         checks.append(
             ("PACE-s37-authorisation", "authorisation.authorised_by", auth.get("authorised_by"), "sergeant")
         )
+    charged = f.charged_at
     checks += [
-        ("PACE-s40-review-rank", f"reviews[{i}].reviewer", r.get("reviewer"), "inspector")
-        for i, r in enumerate(f.reviews)
+        # after charge the custody officer reviews (PACE-s40-after-charge): a sergeant suffices
+        ("PACE-s40-after-charge", f"reviews[{i}].reviewer", r.get("reviewer"), "sergeant")
+        if charged is not None and at is not None and at >= charged
+        else ("PACE-s40-review-rank", f"reviews[{i}].reviewer", r.get("reviewer"), "inspector")
+        for i, (r, at) in enumerate(zip(f.reviews, f.review_times, strict=True))
     ]
     checks += [
         ("PACE-s42-rank", f"extensions[{i}].authorised_by", e.get("authorised_by"), "superintendent")

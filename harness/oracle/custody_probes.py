@@ -10,6 +10,7 @@ time up to the 96 h cap is already past; the probes of "the clock now" use arriv
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -292,7 +293,9 @@ class CustodyProbes:
             authorised = now - ago
             rec = self._book(case, authorised - H, authorised - 30 * M, "Second") or f"{RECORDS}/-"
             case.setup("Authorising detention", "POST", f"{rec}/authorisation", authorisation(authorised))
-            reason = {"postponement_reason": "The inspector was at a serious incident."} if late else {}
+            reason: dict[str, Any] = (
+                {"postponement_reason": "The inspector was at a serious incident."} if late else {}
+            )
             case.accepted(
                 name,
                 {
@@ -600,7 +603,7 @@ class CustodyProbes:
             )
 
 
-def _lists(custody_id: str, listed: bool):  # type: ignore[no-untyped-def]
+def _lists(custody_id: str, listed: bool) -> Callable[[dict[str, Any]], str | None]:
     def check(body: dict[str, Any]) -> str | None:
         items = body.get("items")
         if not isinstance(items, list):
@@ -611,7 +614,3 @@ def _lists(custody_id: str, listed: bool):  # type: ignore[no-untyped-def]
         return None
 
     return check
-
-
-def run_custody(prober: Prober) -> None:
-    CustodyProbes(prober).run()

@@ -19,7 +19,7 @@ from typing import Any
 import requests
 
 from harness.contracts.target_api import TargetApi
-from harness.engine.events import CheckResult, Event, Finding
+from harness.engine.events import CheckResult, Event, Finding, Status
 from harness.oracle.exchange import operation_of, reproduce
 
 SUITE = "rules"
@@ -270,7 +270,7 @@ class Prober:
 
     def judged(self, group: str, name: str, rule: str, answer: Answer, problems: list[str]) -> None:
         op = operation_of(answer.method, answer.url[len(self.base_url) :].split("?")[0])
-        status = "failed" if problems else "passed"
+        status: Status = "failed" if problems else "passed"
         message = "; ".join(problems) if problems else f"answered {answer.status}"
         self.emit(
             CheckResult(

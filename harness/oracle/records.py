@@ -81,10 +81,10 @@ class RecordsJudge:
             return
         if ex.method == "POST" and parts == ["", "nominals"]:
             body = ex.json()
-            nid = body.get("nominal_id") if isinstance(body, dict) else None
-            if isinstance(nid, str):
+            created = body.get("nominal_id") if isinstance(body, dict) else None
+            if isinstance(created, str):
                 self.book.wrote(
-                    nid.lower(), {name: sent.get(name) for name in IDENTIFIERS}, started, finished
+                    created.lower(), {name: sent.get(name) for name in IDENTIFIERS}, started, finished
                 )
         elif (
             ex.method == "PATCH"

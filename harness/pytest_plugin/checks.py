@@ -49,8 +49,8 @@ class InteropChecks:
 
     def _verify(self) -> dict[str, Any]:
         from harness.auth import AuthConfig
-        from harness.commands.verify import parse_peers, run_verification
         from harness.errors import InteropError
+        from harness.verification import parse_peers, run_verification
 
         config = self.config
         target = config.getoption("interop_target")

@@ -134,7 +134,7 @@ def interop_clock(interop_ecosystem: ReferenceEcosystem) -> Iterator[SimulatedCl
 
 
 @pytest.fixture
-def interop_traffic(interop_ecosystem: ReferenceEcosystem) -> Callable[..., list[dict]]:
+def interop_traffic(interop_ecosystem: ReferenceEcosystem) -> Callable[..., list[dict[str, Any]]]:
     """`interop_traffic("custody", client_id="vendor")`: what reached a system during this test.
 
     Each exchange has method, path, query, status, client_id, request_valid, response_valid and

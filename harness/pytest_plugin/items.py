@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from harness.errors import CheckFailed
 from harness.reports.safe import shown, strip_ansi
+
+if TYPE_CHECKING:
+    from _pytest._code.code import TerminalRepr  # what pytest.Item.repr_failure may return
 
 FUNCTION = "test_interop"
 LABELS = {"pass": "CONFORMS", "fail": "DOES NOT CONFORM", "inconclusive": "INCONCLUSIVE"}
@@ -133,7 +137,7 @@ def verdict_item(summary: dict[str, Any], unexplained: list[dict[str, Any]]) -> 
     return Recorded(key, "failed", _safe("\n".join(lines)), findings=tuple(unexplained))
 
 
-class InteropCheckFailed(Exception):
+class InteropCheckFailed(CheckFailed):
     """A check of the standard failed; its text is the report shown for the test."""
 
 
@@ -153,7 +157,9 @@ class InteropItem(pytest.Item):
         if self.record.status == "skipped":
             pytest.skip(self.record.text or "skipped")
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> str | TerminalRepr:
         if isinstance(excinfo.value, InteropCheckFailed):
             return str(excinfo.value)
         return super().repr_failure(excinfo)

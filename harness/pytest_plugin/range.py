@@ -15,6 +15,7 @@ from typing import Any
 
 import requests
 
+from harness.errors import InteropError
 from simulators.clients.base import ServiceClient, token_source_for
 from simulators.clients.custody import CustodyClient
 from simulators.clients.intelligence import IntelligenceClient
@@ -30,7 +31,7 @@ TIMEOUT = 30.0
 TRAFFIC_PAGE = 200
 
 
-class RangeError(AssertionError):
+class RangeError(InteropError, AssertionError):
     """A test-support call to a simulator failed: said in one line, as a test failure."""
 
 
@@ -107,14 +108,16 @@ class ReferenceEcosystem:
         for system in systems or self.systems:
             self.sim(system, "DELETE", "/traffic")
 
-    def traffic(self, system: str, client_id: str | None = None, invalid_only: bool = False) -> list[dict]:
+    def traffic(
+        self, system: str, client_id: str | None = None, invalid_only: bool = False
+    ) -> list[dict[str, Any]]:
         """Every exchange `system` logged (oldest first), of one client when `client_id` is given."""
         params: dict[str, Any] = {"limit": TRAFFIC_PAGE}
         if client_id:
             params["client"] = client_id
         if invalid_only:
             params["invalid_only"] = "true"
-        items: list[dict] = []
+        items: list[dict[str, Any]] = []
         while True:
             page = self.sim(system, "GET", "/traffic", **params)
             items.extend(page.get("items", []))

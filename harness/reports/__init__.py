@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from harness.reports.console import ConsoleWriter
 from harness.reports.json_report import JsonWriter
 from harness.reports.junit import JUnitWriter
 
 
-def default_writers(report_dir: Path, console: bool = True) -> list:  # type: ignore[type-arg]
-    writers: list = [JsonWriter(report_dir), JUnitWriter(report_dir)]  # type: ignore[type-arg]
+def default_writers(report_dir: Path, console: bool = True) -> list[Any]:
+    writers: list[Any] = [JsonWriter(report_dir), JUnitWriter(report_dir)]
     try:
         from harness.reports.html import HtmlWriter
 

@@ -49,7 +49,7 @@ def coverage(summary: dict[str, Any]) -> dict[str, Any]:
     judged_by_finding = {
         f.get("operation") for f in summary.get("findings", []) if isinstance(f, dict) and f.get("operation")
     }
-    rows = []
+    rows: list[dict[str, Any]] = []
     for op in ops:
         reasons = skipped.get(op, [])
         n_ran = ran.get(op, 0) or (1 if op in judged_by_finding else 0)  # a finding is a judgment made

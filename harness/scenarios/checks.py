@@ -40,7 +40,8 @@ class Problem:
 
 @functools.lru_cache(maxsize=1)
 def arazzo_schema() -> dict[str, Any]:
-    return yaml.safe_load(SCHEMA_FILE.read_text())
+    schema: dict[str, Any] = yaml.safe_load(SCHEMA_FILE.read_text())
+    return schema
 
 
 def _label(node: Any) -> str:
@@ -79,7 +80,8 @@ def _schema_message(error: Any, schema: dict[str, Any]) -> str:
         return "; ".join(
             f"unknown field {k!r}{_suggest(k, allowed)} (extensions start with x-)" for k in unexpected
         )
-    return error.message
+    message: str = error.message
+    return message
 
 
 def schema_problems(doc: Any) -> list[Problem]:
@@ -230,7 +232,8 @@ class _Checker:
                 except ValueError as exc:
                     self.add([*path, "inputs", "properties", name], str(exc))
         for name in schema.get("required") or []:
-            prop = props.get(name) if isinstance(props.get(name), dict) else {}
+            got = props.get(name)
+            prop = got if isinstance(got, dict) else {}
             if "default" not in prop and "x-interop-generate" not in prop and wf is self.s.main:
                 self.add(
                     [*path, "inputs", "required"],

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from harness.errors import BadInput
 from harness.scenarios.expressions import (
     TOKEN,
     ExpressionError,
@@ -36,7 +37,7 @@ from harness.scenarios.expressions import (
 SHOW = 300  # characters of a value shown in a finding
 
 
-class ConditionError(ValueError):
+class ConditionError(BadInput):
     """A condition that cannot be parsed."""
 
 
@@ -199,11 +200,11 @@ class _Parser:
     def primary(self) -> tuple[Any, ...]:
         tok = self.take()
         if tok.kind == "(":
-            node = self.or_()
+            node: tuple[Any, ...] = self.or_()
             self.take(")")
             return node
         if tok.kind == "num":
-            node: tuple[Any, ...] = (
+            node = (
                 "lit",
                 float(tok.text) if any(c in tok.text for c in ".eE") else int(tok.text),
             )
@@ -396,7 +397,8 @@ def judge_jsonpath(criterion: dict[str, Any], scope: Scope) -> Verdict:
 
 def criterion_type(criterion: dict[str, Any]) -> str:
     kind = criterion.get("type", "simple")
-    return kind["type"] if isinstance(kind, dict) else kind
+    name: str = kind["type"] if isinstance(kind, dict) else kind
+    return name
 
 
 def judge(criterion: dict[str, Any], scope: Scope) -> Verdict:

@@ -226,9 +226,10 @@ class _Describer:
                 branches: dict[Any, list[Any]] = {}
                 for sub in error.context:
                     branches.setdefault(sub.relative_schema_path[0], []).append(sub)
-                real = [self.real(errs) for errs in branches.values()]
+                real: list[list[Any]] = [self.real(errs) for errs in branches.values()]
                 if all(real):
-                    out.extend(min(real, key=len))
+                    shortest = min(real, key=len)
+                    out.extend(shortest)
             elif not self._ignorable(error):
                 out.append(error)
         return out

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from harness.errors import BadInput
 from harness.scenarios.sources import Operation, Source, SourceError, load_source
 
 SUFFIXES = (".arazzo.yaml", ".arazzo.yml", ".arazzo.json", ".yaml", ".yml", ".json")
@@ -23,7 +24,7 @@ _QUALIFIED = re.compile(r"^\$sourceDescriptions\.([A-Za-z0-9_\-]+)\.(.+)$")
 _OP_PATH = re.compile(r"^\{?\$sourceDescriptions\.([A-Za-z0-9_\-]+)\.url\}?(#.*)$")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(BadInput):
     """A scenario file that cannot be read or whose step cannot be resolved."""
 
 
@@ -86,7 +87,8 @@ class Scenario:
 
     @property
     def main(self) -> dict[str, Any]:
-        return (self.doc.get("workflows") or [{}])[0]
+        first: dict[str, Any] = (self.doc.get("workflows") or [{}])[0]
+        return first
 
     @property
     def components(self) -> dict[str, Any]:

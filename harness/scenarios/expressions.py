@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.errors import BadInput
+
 ROOTS = (
     "$url",
     "$method",
@@ -38,7 +40,7 @@ TEMPLATE = re.compile(r"\{(\$[^{}]+)\}")
 COMPONENT_KINDS = ("inputs", "parameters", "successActions", "failureActions")
 
 
-class ExpressionError(ValueError):
+class ExpressionError(BadInput):
     """A runtime expression that does not follow the Arazzo syntax."""
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from harness.errors import BadInput
 from simulators.domain.identifiers import make_pnc_id
 
 KINDS = {
@@ -33,7 +34,7 @@ _CONSONANTS = "bcdfghjklmnprstvwz"
 _VOWELS = "aeiou"
 
 
-class InputError(ValueError):
+class InputError(BadInput):
     """Inputs that do not fit the workflow's input schema."""
 
 

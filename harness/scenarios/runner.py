@@ -23,6 +23,7 @@ from typing import Any
 
 import requests
 
+from harness.engine.events import Status
 from harness.scenarios import conformance
 from harness.scenarios.checks import validate
 from harness.scenarios.clients import client_scopes
@@ -54,7 +55,7 @@ class StepOutcome:
     step_id: str
     name: str  # unique in the scenario: step id, or "parent > step" inside a called workflow
     number: str  # "05", or "07.02" inside a called workflow
-    status: str  # passed | failed | skipped
+    status: Status
     system: str = ""
     operation_id: str = ""
     operation: str = ""  # "POST /custody-records" or "workflow advance-clock"
@@ -267,7 +268,8 @@ class ScenarioRunner:
         schema = wf.get("inputs") or {}
         if isinstance(schema, dict) and "$ref" in schema:
             schema = scenario.components["inputs"][str(schema["$ref"]).rsplit("/", 1)[-1]]
-        return schema
+        inputs: dict[str, Any] = schema
+        return inputs
 
     def _scope(self, inputs: dict[str, Any]) -> Scope:
         return Scope(
@@ -390,7 +392,8 @@ class ScenarioRunner:
             if "reference" in action:
                 action = self.scenario.components[section][str(action["reference"]).rsplit(".", 1)[-1]]
             if all(judge(c, frame.scope).ok for c in action.get("criteria") or []):
-                return action
+                chosen: dict[str, Any] = action
+                return chosen
         return None
 
     def _run_step(self, frame: _Frame, step: dict[str, Any], number: str) -> tuple[StepOutcome, bool]:

@@ -16,12 +16,14 @@ from typing import Any
 
 import yaml
 
+from harness.errors import BadInput
 from simulators.core.config import SYSTEMS
+from simulators.core.spec import COMMON_FILE, common_path
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
-class SourceError(ValueError):
+class SourceError(BadInput):
     """A source description that cannot be used."""
 
 
@@ -115,7 +117,8 @@ def _deref(node: Any, doc: Any, path: Path, depth: int = 0) -> tuple[Any, Any, P
         ref = node["$ref"]
         target, _, pointer = ref.partition("#")
         if target:
-            path = (path.parent / target).resolve()
+            # A system's document outside contracts/ shares the standard's common.yaml.
+            path = common_path(path) if target == COMMON_FILE else (path.parent / target).resolve()
             doc = read_document(path)
         node = doc
         for token in [t for t in pointer.split("/") if t]:

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulators.core.config import SYSTEMS
+from simulators.core import registry
 from simulators.core.spec import bundle_sources, bundled_path, render_bundled
+
+
+def _standard_systems() -> list[str]:
+    """The systems whose documents are the standard's (not one registered with its own document)."""
+    return [s.name for s in registry.systems() if s.in_standard]
 
 
 def expected(system: str) -> str:
@@ -20,7 +25,7 @@ def expected(system: str) -> str:
 def stale() -> list[str]:
     """The systems whose checked-in bundled document is missing or differs from its sources."""
     out = []
-    for system in SYSTEMS:
+    for system in _standard_systems():
         path = bundled_path(system)
         if not path.exists() or path.read_text() != expected(system):
             out.append(system)
@@ -30,7 +35,7 @@ def stale() -> list[str]:
 def write_all() -> list[Path]:
     """Regenerate every bundled document; returns the files written."""
     written = []
-    for system in SYSTEMS:
+    for system in _standard_systems():
         path = bundled_path(system)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(expected(system))

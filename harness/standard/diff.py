@@ -21,7 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-DOC_KEYS = {"description", "summary", "title", "examples", "example", "$comment", "externalDocs", "x-rule"}
+#: The code-list annotations (`x-codelist*`, docs/conventions.md) name where a value list is published;
+#: the values themselves are compared through `enum`.
+DOC_KEYS = {
+    "description", "summary", "title", "examples", "example", "$comment", "externalDocs", "x-rule",
+    "x-codelist", "x-codelist-subset", "x-codelist-open",
+}  # fmt: skip
 LOWER_LIMITS = ("minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties")
 UPPER_LIMITS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties")
 STRUCTURAL = {"type", "enum", "properties", "required", "pattern", "items", "$ref", "allOf", "oneOf", "anyOf"}
@@ -85,7 +90,14 @@ class _Differ:
                     self._operation(where, old_item, o, new_item, n)
         return self.changes
 
-    def _operation(self, where: str, old_item: dict, o: dict, new_item: dict, n: dict) -> None:
+    def _operation(
+        self,
+        where: str,
+        old_item: dict[str, Any],
+        o: dict[str, Any],
+        new_item: dict[str, Any],
+        n: dict[str, Any],
+    ) -> None:
         if not o.get("deprecated") and n.get("deprecated"):
             self.add(False, where, "operation deprecated")
         self._security(
@@ -118,8 +130,8 @@ class _Differ:
         else:
             self.add(False, where, "security relaxed")
 
-    def _parameters(self, where: str, old: list, new: list) -> None:
-        def keyed(doc: dict, params: list) -> dict[tuple[str, str], dict]:
+    def _parameters(self, where: str, old: list[Any], new: list[Any]) -> None:
+        def keyed(doc: dict[str, Any], params: list[Any]) -> dict[tuple[str, str], dict[str, Any]]:
             out = {}
             for p in params:
                 p = self._resolve(doc, p)
@@ -162,7 +174,7 @@ class _Differ:
             self.add(True, label, "request body became required")
         self._content(label, old.get("content") or {}, new.get("content") or {}, request=True)
 
-    def _responses(self, where: str, old: dict, new: dict) -> None:
+    def _responses(self, where: str, old: dict[str, Any], new: dict[str, Any]) -> None:
         for status in sorted(set(old) | set(new), key=str):
             label = f"{where} response {status}"
             if status in old and status not in new:
@@ -177,7 +189,7 @@ class _Differ:
                     self.add(False, f"{label} header {header}", "response header added")
                 self._content(label, o.get("content") or {}, n.get("content") or {}, request=False)
 
-    def _content(self, label: str, old: dict, new: dict, *, request: bool) -> None:
+    def _content(self, label: str, old: dict[str, Any], new: dict[str, Any], *, request: bool) -> None:
         for media in sorted(set(old) | set(new)):
             where = f"{label} {media}"
             if media in old and media not in new:
@@ -227,8 +239,8 @@ class _Differ:
             if old.get(keyword) != new.get(keyword):
                 self.add(True, where, f"{keyword} changed ({old.get(keyword)!r} -> {new.get(keyword)!r})")
 
-    def _type(self, where: str, old: dict, new: dict, request: bool) -> None:
-        def types(s: dict) -> set[str] | None:
+    def _type(self, where: str, old: dict[str, Any], new: dict[str, Any], request: bool) -> None:
+        def types(s: dict[str, Any]) -> set[str] | None:
             t = s.get("type")
             return None if t is None else ({t} if isinstance(t, str) else set(t))
 
@@ -240,7 +252,7 @@ class _Differ:
         what = f"type changed ({_fmt(o)} -> {_fmt(n)})"
         self.add(not ((request and wider) or (not request and narrower)), where, what)
 
-    def _enum(self, where: str, old: dict, new: dict, request: bool) -> None:
+    def _enum(self, where: str, old: dict[str, Any], new: dict[str, Any], request: bool) -> None:
         o, n = old.get("enum"), new.get("enum")
         if o == n:
             return
@@ -258,7 +270,7 @@ class _Differ:
             if added:
                 self.add(not request, where, f"enum widened (added {', '.join(added)})")
 
-    def _properties(self, where: str, old: dict, new: dict, request: bool) -> None:
+    def _properties(self, where: str, old: dict[str, Any], new: dict[str, Any], request: bool) -> None:
         o, n = old.get("properties") or {}, new.get("properties") or {}
         o_req, n_req = set(old.get("required") or []), set(new.get("required") or [])
         for name in sorted(set(o) | set(n)):
@@ -280,7 +292,7 @@ class _Differ:
         for name in sorted((n_req - o_req) - set(n)):
             self.add(request, f"{where}.{name}", "field became required")
 
-    def _pattern(self, where: str, old: dict, new: dict, request: bool) -> None:
+    def _pattern(self, where: str, old: dict[str, Any], new: dict[str, Any], request: bool) -> None:
         o, n = old.get("pattern"), new.get("pattern")
         if o == n:
             return
@@ -291,7 +303,7 @@ class _Differ:
         else:  # whether one regular expression is looser than another is undecidable here
             self.add(True, where, f"pattern changed ({o} -> {n})")
 
-    def _limits(self, where: str, old: dict, new: dict, request: bool) -> None:
+    def _limits(self, where: str, old: dict[str, Any], new: dict[str, Any], request: bool) -> None:
         for keyword in LOWER_LIMITS + UPPER_LIMITS:
             o, n = old.get(keyword), new.get(keyword)
             if o == n or isinstance(o, bool) or isinstance(n, bool):

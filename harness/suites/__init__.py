@@ -14,8 +14,9 @@ SUITE_CLASSES: dict[str, tuple[str, str]] = {
     "rules": ("harness.suites.rules", "RulesSuite"),
     "load": ("harness.suites.load", "LoadSuite"),  # opt-in: only with --suite load (docs/load.md)
     "consumer": ("harness.suites.consumer", "ConsumerSuite"),  # opt-in: interop observe (docs/consumers.md)
+    "portability": ("harness.suites.portability", "PortabilitySuite"),  # opt-in (docs/portability.md)
 }
-OPT_IN_SUITES = ("load", "consumer")
+OPT_IN_SUITES = ("load", "consumer", "portability")
 ALL_SUITES = tuple(s for s in SUITE_CLASSES if s not in OPT_IN_SUITES)  # the default set
 
 

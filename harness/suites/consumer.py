@@ -7,12 +7,29 @@ systems for the product's client id and judges each consumer duty (harness/consu
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from harness.consumer.client import PRODUCT_CLIENT_ID
 from harness.consumer.judge import judge
+from harness.consumer.resilience import RunFacts, fault_windows, read_claims
 from harness.consumer.traffic import read_traffic
 from harness.engine.events import CheckResult, Event, SuiteFinished
 from harness.engine.run import RunContext
+
+
+def run_facts(options: dict[str, Any]) -> RunFacts:
+    """What `interop observe` knows beside the traffic: the faults it applied, what the product
+    says it did (INTEROP_ACTIONS_FILE), when the observation ended."""
+    claims_file = options.get("consumer_actions_file")
+    claims, error = read_claims(Path(claims_file) if claims_file else None)
+    until = options.get("consumer_observed_until")
+    return RunFacts(
+        faults=fault_windows(list(options.get("consumer_faults") or [])),
+        claims=claims,
+        claims_error=error,
+        observed_until=float(until) if until is not None else None,
+    )
 
 
 class ConsumerSuite:
@@ -35,7 +52,12 @@ class ConsumerSuite:
             return
         exchanges = read_traffic(urls, client_id, after=ctx.options.get("consumer_after"))
         before: list[Event] = []
-        judge(exchanges, lambda ev: (before.append(ev), emit(ev)))
+
+        def keep_and_emit(event: Event) -> None:
+            before.append(event)
+            emit(event)
+
+        judge(exchanges, keep_and_emit, facts=run_facts(ctx.options))
         checks = [e for e in before if isinstance(e, CheckResult)]
         emit(
             SuiteFinished(

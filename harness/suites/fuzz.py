@@ -13,7 +13,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from harness.engine.events import CheckResult, Event, Finding, SuiteFinished
+from harness.engine.events import CheckResult, Event, Finding, Status, SuiteFinished
+from harness.engine.operations import Operation, operations
 from harness.engine.run import RunContext
 from harness.fuzz.auth import AuthOutcome, probe_operations
 from harness.fuzz.engine import ENGINE_CHECKS, EngineResult, run_engine
@@ -27,9 +28,7 @@ from harness.fuzz.findings import (
 )
 from harness.fuzz.options import FuzzOptions
 from harness.fuzz.spec import (
-    Operation,
     fuzzable,
-    operations,
     role_scopes,
     without_trust_endpoints,
     wrong_scopes,
@@ -95,7 +94,8 @@ class FuzzSuite:
         ]
         findings.extend(_stop_findings(result, options))
         checks = _check_results(ops, result, outcomes, findings)
-        for event in (*checks, *findings):
+        events: list[Event] = [*checks, *findings]
+        for event in events:
             emit(event)
         probes = sum(len(o.probes) for o in outcomes)
         emit(
@@ -157,7 +157,7 @@ def _check_results(
                     continue
                 if check == "ignored_auth" and op.label in auth and not failed:
                     continue  # vacuous for OAuth2 (see harness/fuzz/auth.py); our probes report it
-                status = "failed" if failed or (check, op.label) in failing else "passed"
+                status: Status = "failed" if failed or (check, op.label) in failing else "passed"
                 out.append(
                     CheckResult(
                         SUITE,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from harness.engine.events import CheckResult, Event, Finding, SuiteFinished
 from harness.engine.run import RunContext
@@ -46,7 +47,8 @@ class LoadSuite:
             self._cannot_run(emit, ops, str(exc))
             return
         checks, findings, stats = judge(result, plan, ops, levels, ctx.role, ctx.target_url)
-        for event in (*checks, *findings):
+        events: list[Event] = [*checks, *findings]
+        for event in events:
             emit(event)
         stats["duration_s"] = round(time.monotonic() - started, 1)
         emit(
@@ -59,7 +61,7 @@ class LoadSuite:
             )
         )
 
-    def _cannot_run(self, emit: Callable[[Event], None], ops: tuple, why: str) -> None:
+    def _cannot_run(self, emit: Callable[[Event], None], ops: tuple[Any, ...], why: str) -> None:
         """Nothing measured: every operation's service levels stay unjudged (inconclusive)."""
         for op in ops:
             emit(

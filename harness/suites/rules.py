@@ -9,11 +9,11 @@ from collections.abc import Callable
 
 from harness.engine.events import Event, SuiteFinished
 from harness.engine.run import RunContext
-from harness.oracle import custody_probes, intelligence_probes, records_probes
+from harness.oracle import custody_probes, custody_probes_later, intelligence_probes, records_probes
 from harness.oracle.probing import SUITE, Prober
 
 PROBES: dict[str, tuple[list[str], Callable[[Prober], None]]] = {
-    "custody": (custody_probes.SCOPES, custody_probes.run_custody),
+    "custody": (custody_probes.SCOPES, custody_probes_later.run_custody),
     "intelligence": (intelligence_probes.SCOPES, intelligence_probes.run_intelligence),
     "records": (records_probes.SCOPES, records_probes.run_records),
 }

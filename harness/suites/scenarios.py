@@ -70,10 +70,12 @@ class ScenariosSuite:
         tally = {"passed": 0, "failed": 0, "skipped": 0}
         outer = emit
 
-        def emit(event: Event) -> None:  # counts what is reported, so the totals match the checks
+        def counted(event: Event) -> None:  # counts what is reported, so the totals match the checks
             if isinstance(event, CheckResult):
                 tally[event.status] += 1
             outer(event)
+
+        emit = counted
 
         holder = (
             nullcontext(self.environment)

@@ -34,7 +34,10 @@ class CustodyClient(ServiceClient):
 
     def get_custody_record(self, custody_id: str) -> dict[str, Any] | None:
         """One custody record, or None when custody has no such record."""
-        return self.json_or_none(self.request("GET", f"/custody-records/{custody_id}", allow_404=True))
+        record: dict[str, Any] | None = self.json_or_none(
+            self.request("GET", f"/custody-records/{custody_id}", allow_404=True)
+        )
+        return record
 
     def events(self, after: str | None = None, limit: int = 100) -> dict[str, Any]:
         """One page of the custody change feed after the cursor `after` (resume from `next_cursor`)."""

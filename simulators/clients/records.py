@@ -106,10 +106,11 @@ class RecordsClient(ServiceClient):
         )
         return self._object(resp, "POST /occurrences/{id}/custody-outcomes")
 
-    def events(self, after: str | None = None, limit: int = 100) -> dict[str, Any]:
+    def events(self, after: str | None = None, limit: int = 100, types: str | None = None) -> dict[str, Any]:
         """One page of the change feed after the cursor `after` (the feed never ends: resume from
-        the page's `next_cursor`, which stays put while nothing new has happened)."""
-        resp = self.request("GET", "/events", params={"after": after, "limit": limit})
+        the page's `next_cursor`, which stays put while nothing new has happened); `types` keeps
+        only those event types (comma-separated, e.g. `nominal.merged`)."""
+        resp = self.request("GET", "/events", params={"after": after, "limit": limit, "type": types})
         body = self._object(resp, "GET /events")
         if not isinstance(body.get("items"), list):
             raise UpstreamError(self.system, "GET /events answered without a page of items")

@@ -3,7 +3,7 @@
 `create_simulator_app` wires the same infrastructure into every system: problem details, auth
 from the spec's security requirements, request and response validation, faults, the traffic
 log, `/health`, `/openapi.json`, `/oauth/token` and the `/_sim/` test-support endpoints. Each
-system adds its blueprints and its population loader.
+system adds its blueprints, its population source and its own typed state.
 """
 
 from __future__ import annotations
@@ -12,20 +12,22 @@ import functools
 import logging
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Blueprint, Flask, g, jsonify, request
+from flask import Blueprint, Flask, Response, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
-from sqlalchemy import MetaData, select
+from sqlalchemy import MetaData
 
 from simulators.core import faults, json_depth, quirks
-from simulators.core.auth import Issuer, bearer_token, load_clients, require_scopes
+from simulators.core.auth import Issuer, bearer_token, expired_token, load_clients, require_scopes
 from simulators.core.clock import Clock
 from simulators.core.config import SimConfig
-from simulators.core.context import PopulationLoader, SimulatorContext
+from simulators.core.context import PopulationSource, SimulatorContext
 from simulators.core.db import Database
 from simulators.core.problems import Problem, install_problem_handlers, problem_response
+from simulators.core.seeding import POPULATION_KEY as POPULATION_KEY  # where callers have read it
+from simulators.core.seeding import ensure_population_loaded
 from simulators.core.sim_routes import sim_blueprint, standard_blueprint
 from simulators.core.spec import (
     flask_rule_to_template,
@@ -42,7 +44,6 @@ from simulators.core.validation import SpecValidator
 log = logging.getLogger("interop.simulator")
 
 MAX_BODY_BYTES = 1024 * 1024
-POPULATION_KEY = "population"
 
 
 class _JSONProvider(DefaultJSONProvider):
@@ -59,11 +60,14 @@ def create_simulator_app(
     *,
     metadata: MetaData,
     blueprints: Iterable[Blueprint],
-    loader: PopulationLoader | None = None,
+    population: PopulationSource | None = None,
+    system_state: object = None,
+    reset_hooks: Iterable[Callable[[SimulatorContext], None]] = (),
     extras: dict[str, Any] | None = None,
     spec: dict[str, Any] | None = None,
 ) -> Flask:
-    """Build one simulator: `metadata` holds its domain tables, `blueprints` its resources."""
+    """Build one simulator: `metadata` holds its domain tables, `blueprints` its resources,
+    `population` where its seeded world comes from, `system_state` its own typed state."""
     app = Flask(f"interop.{config.system}")
     app.json = _JSONProvider(app)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -86,7 +90,9 @@ def create_simulator_app(
         validator=SpecValidator(spec),
         issuer=Issuer.from_key_file(config.resolved_key_file, config.issuer, config.token_ttl_seconds),
         clients=load_clients(config.clients_file),
-        loader=loader,
+        population=population,
+        state_of_system=system_state,
+        reset_hooks=list(reset_hooks),
         extras=dict(extras or {}),
     )
     app.extensions["interop"] = ctx
@@ -123,6 +129,8 @@ def create_simulator_app(
             alternatives = None
         if alternatives is not None:
             principal = ctx.issuer.verify(bearer_token(request.headers.get("Authorization")))
+            if faults.token_expired(ctx, principal.issued_at):
+                raise expired_token()
             g.principal = principal
             require_scopes(principal, alternatives)
             faults.apply_faults(ctx, g.operation, rng)
@@ -140,7 +148,7 @@ def create_simulator_app(
                 )
 
     @app.after_request
-    def _check_and_log(response):  # type: ignore[no-untyped-def]
+    def _check_and_log(response: Response) -> Response:
         op_label = g.get("operation")
         response_valid = None
         messages: list[str] = []
@@ -181,7 +189,7 @@ def create_simulator_app(
                 log.exception("could not write the traffic log")
         return response
 
-    if config.load_population and loader is not None:
+    if config.load_population and population is not None:
         ensure_population_loaded(ctx)
     return app
 
@@ -198,53 +206,7 @@ def _template_and_method() -> tuple[str, str]:
     return _rule_template(request.url_rule.rule), method
 
 
-def population_marker(ctx: SimulatorContext) -> dict[str, Any]:
-    """What the stored population was made from: a start with any of it changed loads again."""
-    from simulators.population import GENERATOR_VERSION
-
-    return {
-        "seed": ctx.config.seed,
-        "people": ctx.config.population,
-        "defect_rate": ctx.config.defect_rate,
-        "version": GENERATOR_VERSION,
-        "schema": ctx.db.schema_fingerprint(),
-    }
-
-
-def ensure_population_loaded(ctx: SimulatorContext, force: bool = False) -> dict[str, Any]:
-    """Load the seeded population once; reuse it on the next start when nothing changed.
-
-    `force` (`/_sim/reset`) empties the tables and loads again. A start that finds a population
-    made under another schema recreates this system's tables first: `create_all` adds no column
-    or index to a table that already exists, so a database from an older schema would keep it.
-    """
-    from simulators.population import PopulationSpec, ensure_population
-
-    marker = population_marker(ctx)
-    state = ctx.tables.state
-    row = None
-    if not force:
-        with ctx.db.session() as s:
-            row = s.execute(select(state.c.value).where(state.c.key == POPULATION_KEY)).first()
-        if row and row[0] == marker:
-            return marker
-    spec = PopulationSpec(
-        seed=ctx.config.seed, people=ctx.config.population, defect_rate=ctx.config.defect_rate
-    )
-    folder = ensure_population(spec, ctx.config.population_cache or (ctx.config.home / "population"))
-    if row and row[0].get("schema") != marker["schema"]:
-        ctx.db.drop_all()
-        ctx.db.create_all()
-    else:
-        ctx.db.truncate_all()
-    assert ctx.loader is not None
-    ctx.loader(ctx, folder)
-    ctx.db.analyze()
-    ctx.state.put(POPULATION_KEY, marker)
-    return marker
-
-
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A JSON response with optional headers (ETag, Location)."""
     resp = jsonify(body)
     resp.status_code = status

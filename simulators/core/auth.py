@@ -9,10 +9,12 @@ the enforcement cannot drift.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import secrets
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,23 +25,52 @@ from joserfc import jwt
 from joserfc.errors import ExpiredTokenError, JoseError
 from joserfc.jwk import ECKey
 
+from simulators.core import registry
 from simulators.core.problems import Problem
+from simulators.core.spec import contracts_dir, load_spec
 
 AUDIENCE = "interop"
 ALGORITHM = "ES256"
 VERIFIED_CACHE_SIZE = 10_000
 
-SCOPES: dict[str, str] = {
-    "records:read": "Read nominals, occurrences and links",
-    "records:write": "Create and change nominals, occurrences and links",
-    "custody:read": "Read custody records and their detention clocks",
-    "custody:write": "Book in, review, extend and release",
-    "intelligence:read": "Read sanitised intelligence reports",
-    "intelligence:read:restricted": "Read original (unsanitised) intelligence text",
-    "intelligence:write": "Submit and update intelligence reports",
-    "intelligence:audit": "Read the intelligence access audit log",
-    "intelligence:indicator": "Ask whether intelligence is held on a nominal (yes/no only)",
-}
+VENDOR_CLIENT = "vendor"  # a product under test: every business scope, no restricted intelligence
+
+
+@functools.lru_cache(maxsize=8)
+def _standard_scopes(registry_version: int, contracts: str) -> dict[str, str]:
+    scopes: dict[str, str] = {}
+    for system in registry.systems():
+        schemes = (load_spec(system.name).get("components") or {}).get("securitySchemes") or {}
+        for scheme in schemes.values():
+            for flow in (scheme.get("flows") or {}).values():
+                for name, description in (flow.get("scopes") or {}).items():
+                    scopes.setdefault(name, str(description))
+    return scopes
+
+
+class _Scopes(Mapping[str, str]):
+    """Every scope of the standard -> its description, read from each registered system's OpenAPI
+    document (its oauth2 security scheme), so the list is written once, beside the operations."""
+
+    def _all(self) -> dict[str, str]:
+        return _standard_scopes(registry.version(), str(contracts_dir()))
+
+    def __getitem__(self, name: str) -> str:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+SCOPES: Mapping[str, str] = _Scopes()
+
+
+def system_scopes(system: str) -> list[str]:
+    """The scopes of one system (`records:read`, ...): the standard's scopes named after it."""
+    return [s for s in SCOPES if s.split(":", 1)[0] == system]
 
 
 def load_or_create_key(path: Path) -> ECKey:
@@ -69,7 +100,11 @@ class Client:
 
 
 def load_clients(path: Path | None = None) -> dict[str, Client]:
-    """Clients from `path`, or the documented local default set."""
+    """Clients from `path`, or the documented local default set.
+
+    The default set is the file plus each registered system's client grants (`System.clients`):
+    a system added outside this repository gives its scopes to the clients that call it.
+    """
     if path is None:
         text = resources.files("simulators.core").joinpath("default_clients.yaml").read_text()
     else:
@@ -83,7 +118,24 @@ def load_clients(path: Path | None = None) -> dict[str, Client]:
             scopes=tuple(entry.get("scopes", [])),
             description=entry.get("description", ""),
         )
+    if path is None:
+        _add_registered_grants(clients)
     return clients
+
+
+def _add_registered_grants(clients: dict[str, Client]) -> None:
+    for system in registry.systems():
+        for grant in system.clients:
+            known = clients.get(grant.client_id)
+            if known is None:
+                clients[grant.client_id] = Client(
+                    grant.client_id, grant.client_secret, grant.scopes, grant.description
+                )
+            else:
+                scopes = known.scopes + tuple(s for s in grant.scopes if s not in known.scopes)
+                clients[grant.client_id] = Client(
+                    known.client_id, known.client_secret, scopes, known.description
+                )
 
 
 @dataclass(frozen=True)
@@ -93,6 +145,7 @@ class Principal:
     client_id: str
     scopes: frozenset[str]
     token_id: str = ""
+    issued_at: float = 0.0  # the token's `iat`: the `expire_tokens` fault expires tokens by it
 
     def has(self, scope: str) -> bool:
         return scope in self.scopes
@@ -153,7 +206,7 @@ class Issuer:
                 exp={"essential": True},
             ).validate(decoded.claims)
         except ExpiredTokenError as exc:
-            raise _unauthorized("The access token has expired.", "invalid_token") from exc
+            raise expired_token() from exc
         except (JoseError, ValueError) as exc:
             raise _unauthorized("The access token is not valid.", "invalid_token") from exc
         claims = decoded.claims
@@ -161,11 +214,28 @@ class Issuer:
             client_id=str(claims.get("client_id") or claims.get("sub") or "unknown"),
             scopes=frozenset(str(claims.get("scope", "")).split()),
             token_id=str(claims.get("jti", "")),
+            issued_at=float(claims.get("iat") or 0),
         )
         return principal, float(claims["exp"])
 
+    def signed_client(self, token: str) -> str | None:
+        """The client of a token this issuer signed, even one past its expiry (None otherwise): who
+        sent a request refused for an expired token, so the traffic log can attribute it."""
+        try:
+            claims = jwt.decode(token, self.key, algorithms=[ALGORITHM]).claims
+        except (JoseError, ValueError):
+            return None
+        if claims.get("iss") != self.issuer:
+            return None
+        return str(claims.get("client_id") or claims.get("sub") or "")[:128] or None
+
     def jwks(self) -> dict[str, Any]:
         return {"keys": [{**self.key.as_dict(private=False), "alg": ALGORITHM, "use": "sig"}]}
+
+
+def expired_token() -> Problem:
+    """The 401 for a token past its expiry (or expired early by the `expire_tokens` fault)."""
+    return _unauthorized("The access token has expired.", "invalid_token")
 
 
 def _unauthorized(detail: str, error: str | None = None) -> Problem:

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-SYSTEMS = ("records", "custody", "intelligence")
-DEFAULT_PORTS = {"records": 8101, "custody": 8102, "intelligence": 8103}
+# The system list and ports live in the registry; re-exported here, where callers have long read them.
+from simulators.core.registry import DEFAULT_PORTS as DEFAULT_PORTS
+from simulators.core.registry import SYSTEMS as SYSTEMS
+
 DEFAULT_POPULATION = 2000
 DEFAULT_SEED = 1
 

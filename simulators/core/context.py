@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from flask import current_app, g
 
@@ -21,7 +22,19 @@ from simulators.core.tables import CoreTables
 from simulators.core.traffic import TrafficLog
 from simulators.core.validation import SpecValidator
 
-PopulationLoader = Callable[["SimulatorContext", Any], None]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PopulationSource:
+    """A system's seeded population (loaded by simulators/core/seeding.py): `version` of the
+    generator (part of the stored marker), `prepare(config)` -> the folder of generated files,
+    `load(ctx, folder)` -> rows in the system's tables. The system builds it (simulators/seeded.py),
+    so the core never imports the population layer."""
+
+    version: str
+    prepare: Callable[[SimConfig], Path]
+    load: Callable[[SimulatorContext, Path], None]
 
 
 @dataclass
@@ -36,12 +49,24 @@ class SimulatorContext:
     validator: SpecValidator
     issuer: Issuer
     clients: dict[str, Client]
-    loader: PopulationLoader | None = None
+    population: PopulationSource | None = None
+    # The system's own typed state (its tables, clients, locks): see `system_state`.
+    state_of_system: object = None
+    # Run after `/_sim/reset` put the core back (e.g. to forget a client of a peer that may have moved).
+    reset_hooks: list[Callable[[SimulatorContext], None]] = field(default_factory=list)
+    # Untyped per-system values (kept for code not yet moved to `state_of_system`).
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def system(self) -> str:
         return self.config.system
+
+    def system_state(self, kind: type[T]) -> T:
+        """This system's typed state, checked to be a `kind` (each system defines its own class)."""
+        value = self.state_of_system
+        if not isinstance(value, kind):
+            raise TypeError(f"{self.system} keeps no {kind.__name__} (it has {type(value).__name__})")
+        return value
 
     def close(self) -> None:
         """At shutdown, after the server stopped: write the queued traffic log, release the database."""
@@ -51,12 +76,13 @@ class SimulatorContext:
 
 def sim() -> SimulatorContext:
     """The context of the simulator handling the current request."""
-    return current_app.extensions["interop"]
+    context: SimulatorContext = current_app.extensions["interop"]
+    return context
 
 
 def principal() -> Principal:
     """The verified caller of the current request (set by the auth hook)."""
-    p = g.get("principal")
+    p: Principal | None = g.get("principal")
     if p is None:
         raise RuntimeError("no authenticated principal on this request")
     return p

@@ -94,14 +94,14 @@ def select_by(column: Column[Any], for_update: bool = False) -> Select[Any]:
     For the hot reads by id: building the statement (and its cache key) on every call cost as
     much as running it. Execute with `{"key": value}`.
     """
-    stmt = select(column.table).where(column == bindparam("key"))  # type: ignore[arg-type]
+    stmt = select(column.table).where(column == bindparam("key"))
     return stmt.with_for_update() if for_update else stmt
 
 
 @functools.lru_cache(maxsize=64)
 def _versioned_update(id_column: Column[Any]) -> Update:
     table = id_column.table
-    return table.update().where(  # type: ignore[attr-defined]
+    return table.update().where(
         id_column == bindparam("where_key"), table.c.version == bindparam("where_version")
     )
 

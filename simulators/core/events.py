@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 from sqlalchemy import Connection, Table, select
 
 from simulators.core.clock import isoformat
@@ -58,7 +59,7 @@ def events_blueprint(href_for: dict[str, str]) -> Blueprint:
     bp = Blueprint("events", __name__)
 
     @bp.get("/events")
-    def list_events():  # type: ignore[no-untyped-def]
+    def list_events() -> ResponseReturnValue:
         ctx = sim()
         table = ctx.tables.events
         limit, after = page_params("after")

@@ -101,7 +101,7 @@ def page_params(cursor_param: str = "cursor") -> tuple[int, str | None]:
 
 def paginate(
     session: Connection,
-    stmt: Select,
+    stmt: Select[Any],
     key_column: Any,
     *,
     limit: int,

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from flask import Flask, Response, current_app, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "urn:interop:problem:"
@@ -107,8 +107,8 @@ def _from_http_exception(exc: HTTPException) -> Problem:
         415: "Send the request body as application/json.",
     }.get(status, exc.description or KINDS[kind][1])
     headers = {}
-    if status == 405 and getattr(exc, "valid_methods", None):
-        headers["Allow"] = ", ".join(sorted(exc.valid_methods))  # type: ignore[attr-defined]
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     return Problem(kind, detail, status=status, headers=headers)
 
 

@@ -12,23 +12,29 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Request, Response, g
 
+from simulators.core import registry
 from simulators.core.context import SimulatorContext
 from simulators.core.problems import Problem
 
 KEY = "quirks"
-ALL = ("records", "custody", "intelligence")
 
 
 @dataclass(frozen=True)
 class Quirk:
     name: str
     models: str
-    systems: tuple[str, ...] = ALL
+    # The systems it applies to; None: every registered system (the generic quirks).
+    only: tuple[str, ...] | None = None
+
+    @property
+    def systems(self) -> tuple[str, ...]:
+        return tuple(registry.SYSTEMS) if self.only is None else self.only
 
 
 QUIRKS: dict[str, Quirk] = {
@@ -63,16 +69,23 @@ QUIRKS: dict[str, Quirk] = {
             "The 'intelligence held?' indicator also returns the reports' text.",
             ("intelligence",),
         ),
+        Quirk(
+            "export-drops-aliases",
+            "The bulk export leaves every nominal's aliases out (written as an empty list).",
+            ("records",),
+        ),
+        Quirk(
+            "export-rewrites-ids",
+            "The bulk export rewrites PNC IDs into the short display form (85/123456X, not 1985/0123456X).",
+            ("records",),
+        ),
     )
 }
 
-# The field each system's "drop-required" quirk omits, and the endpoint "ignore-auth" leaves open.
-DROPPED_FIELD = {"records": "surname", "custody": "relevant_time", "intelligence": "grading"}
-UNGUARDED_OPERATION = {
-    "records": "GET /nominals/{nominal_id}",
-    "custody": "GET /custody-records/{custody_id}",
-    "intelligence": "GET /reports/{report_id}",
-}
+# The field each system's "drop-required" quirk omits, and the endpoint "ignore-auth" leaves open
+# (each system's registry entry: `System.dropped_field`, `System.unguarded_operation`).
+DROPPED_FIELD: Mapping[str, str] = registry.FieldView("dropped_field")
+UNGUARDED_OPERATION: Mapping[str, str] = registry.FieldView("unguarded_operation")
 SLOW_SECONDS = 3.2
 
 

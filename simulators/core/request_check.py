@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import Request
 from werkzeug.exceptions import BadRequest
-from werkzeug.wrappers import Request
 
 from simulators.core.json_depth import caused_by_depth
 from simulators.core.schemas import JSON_TYPES, CompiledSchemas, field_errors, resolve

@@ -10,8 +10,10 @@ import contextlib
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
+import requests
 from waitress.server import create_server
 
 
@@ -58,10 +60,12 @@ class ServerThread:
     ) -> None:
         if sock is not None:  # a socket reserved earlier (`reserve_socket`): serve on it, bind nothing
             self.server = create_server(app, sockets=[sock], threads=threads, ident="interop")
+            host = str(sock.getsockname()[0])
         else:
             self.server = create_server(app, host=host, port=port, threads=threads, ident="interop")
         self.host = host
-        self.port = int(self.server.effective_port)  # type: ignore[union-attr]
+        # One host or socket: waitress returns a single server, which its stubs cannot tell.
+        self.port = int(self.server.effective_port)  # type: ignore[union-attr]  # see above
         self.url = f"http://{host}:{self.port}"
         self.app = app
         self._stopping = threading.Event()
@@ -73,14 +77,14 @@ class ServerThread:
         """waitress's loop, with a stop flag: closing sockets from another thread races the poller."""
         from waitress import wasyncore
 
-        socket_map = self.server._map  # type: ignore[attr-defined]
-        use_poll = self.server.adj.asyncore_use_poll  # type: ignore[attr-defined]
+        socket_map = self.server._map  # type: ignore[union-attr]  # private: not in waitress-stubs
+        use_poll = self.server.adj.asyncore_use_poll
         while not self._stopping.is_set():
             wasyncore.loop(timeout=0.05, map=socket_map, use_poll=use_poll, count=1)
         for channel in list(socket_map.values()):
             with contextlib.suppress(OSError):
                 channel.close()
-        self.server.task_dispatcher.shutdown(timeout=5)  # type: ignore[attr-defined]
+        self.server.task_dispatcher.shutdown(timeout=5)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -102,6 +106,53 @@ def wait_for_port(host: str, port: int, timeout: float = 10.0) -> None:
         except OSError:
             time.sleep(0.05)
     raise TimeoutError(f"nothing listening on {host}:{port} after {timeout}s")
+
+
+class HealthTimeout(TimeoutError):
+    """`/health` gave no (or, with `ok_only`, no 200) answer in time; `last` says what came back last."""
+
+    def __init__(self, base_url: str, timeout: float, last: str) -> None:
+        super().__init__(f"{base_url} did not answer /health within {timeout:.0f}s ({last})")
+        self.last = last
+
+
+class ServerStopped(RuntimeError):
+    """The server's process or container stopped (its `alive()` said so) before `/health` answered."""
+
+
+def wait_for_health(
+    base_url: str,
+    timeout: float,
+    *,
+    alive: Callable[[], bool] | None = None,
+    ok_only: bool = False,
+    interval: float = 0.25,
+) -> requests.Response:
+    """Wait until `GET {base_url}/health` answers; return that answer.
+
+    The one start-up wait of the project (`interop up`, cmd: and docker: targets, tests). Refused,
+    reset and empty connections are retried. An HTTP answer is asked for, not a TCP connection:
+    a published Docker port (or a proxy) accepts connections before the product listens. With
+    `ok_only`, only a 200 ends the wait (a simulator is ready only then). `alive`, asked before each
+    try, ends the wait early (ServerStopped) when the server's process has gone; HealthTimeout at
+    the deadline.
+    """
+    url = base_url.rstrip("/") + "/health"
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while True:
+        if alive is not None and not alive():
+            raise ServerStopped(f"{base_url} stopped before it answered /health")
+        try:
+            resp = requests.get(url, timeout=min(2.0, max(0.2, deadline - time.monotonic())))
+            if resp.status_code == 200 or not ok_only:
+                return resp
+            last = f"HTTP {resp.status_code}"
+        except requests.RequestException as exc:
+            last = type(exc).__name__
+        if time.monotonic() >= deadline:
+            raise HealthTimeout(base_url, timeout, last)
+        time.sleep(interval)
 
 
 def serve_forever(app: Any, host: str, port: int, threads: int = 8) -> None:

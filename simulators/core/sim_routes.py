@@ -13,6 +13,7 @@ from datetime import UTC, timedelta
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from simulators.core import faults, quirks
@@ -21,37 +22,40 @@ from simulators.core.clock import OUT_OF_RANGE, isoformat, parse_instant
 from simulators.core.context import sim
 from simulators.core.paging import page_body, page_params, paginate
 from simulators.core.problems import Problem
+from simulators.core.seeding import ensure_population_loaded
+from simulators.core.version import VERSION
 
 
 def standard_blueprint() -> Blueprint:
     bp = Blueprint("standard", __name__)
 
     @bp.get("/health")
-    def health():  # type: ignore[no-untyped-def]
-        from harness import __version__
-
+    def health() -> ResponseReturnValue:
         ctx = sim()
         return jsonify(
             {
                 "status": "ok",
                 "system": ctx.system,
-                "version": __version__,
+                "version": VERSION,
                 "time": isoformat(ctx.clock.now()),
                 "database": ctx.db.dialect,
             }
         )
 
     @bp.get("/openapi.json")
-    def openapi_document():  # type: ignore[no-untyped-def]
+    def openapi_document() -> ResponseReturnValue:
         return jsonify(sim().spec)
 
     @bp.get("/.well-known/jwks.json")
-    def jwks():  # type: ignore[no-untyped-def]
+    def jwks() -> ResponseReturnValue:
         return jsonify(sim().issuer.jwks())
 
     @bp.post("/oauth/token")
-    def token():  # type: ignore[no-untyped-def]
+    def token() -> ResponseReturnValue:
         ctx = sim()
+        failure = faults.token_failure(ctx)
+        if failure is not None:
+            raise failure
         if request.mimetype != "application/x-www-form-urlencoded":
             err = TokenRequestError("invalid_request", "Send the token request form-encoded (RFC 6749).")
         else:
@@ -97,13 +101,11 @@ def sim_blueprint() -> Blueprint:
     bp = Blueprint("sim", __name__, url_prefix="/_sim")
 
     @bp.post("/reset")
-    def reset():  # type: ignore[no-untyped-def]
+    def reset() -> ResponseReturnValue:
         """Back to the seeded population, real time, no faults, empty traffic log."""
-        from simulators.core.app import ensure_population_loaded
-
         ctx = sim()
         ctx.traffic.discard()
-        if ctx.loader is not None and ctx.config.load_population:
+        if ctx.population is not None and ctx.config.load_population:
             marker = ensure_population_loaded(ctx, force=True)
         else:
             ctx.db.truncate_all()
@@ -111,16 +113,16 @@ def sim_blueprint() -> Blueprint:
         ctx.clock.reset()
         faults.set_faults(ctx, {})
         quirks.set_quirks(ctx, list(ctx.config.quirks))
-        for hook in ctx.extras.get("reset_hooks", []):
+        for hook in ctx.reset_hooks:
             hook(ctx)
         return jsonify({"status": "reset", "population": marker, "time": isoformat(ctx.clock.now())})
 
     @bp.get("/clock")
-    def get_clock():  # type: ignore[no-untyped-def]
+    def get_clock() -> ResponseReturnValue:
         return jsonify(sim().clock.describe())
 
     @bp.put("/clock")
-    def put_clock():  # type: ignore[no-untyped-def]
+    def put_clock() -> ResponseReturnValue:
         """`{"now": "2025-01-01T09:00:00Z", "frozen": true}` sets simulated time."""
         body = _json_body()
         try:
@@ -134,7 +136,7 @@ def sim_blueprint() -> Blueprint:
         return jsonify(sim().clock.describe())
 
     @bp.post("/clock/advance")
-    def advance_clock():  # type: ignore[no-untyped-def]
+    def advance_clock() -> ResponseReturnValue:
         """`{"hours": 6, "minutes": 1}` moves simulated time forward."""
         body = _json_body()
         try:
@@ -152,25 +154,25 @@ def sim_blueprint() -> Blueprint:
         return jsonify(sim().clock.describe())
 
     @bp.post("/clock/reset")
-    def reset_clock():  # type: ignore[no-untyped-def]
+    def reset_clock() -> ResponseReturnValue:
         sim().clock.reset()
         return jsonify(sim().clock.describe())
 
     @bp.get("/faults")
-    def get_faults():  # type: ignore[no-untyped-def]
+    def get_faults() -> ResponseReturnValue:
         return jsonify(faults.get_faults(sim()))
 
     @bp.put("/faults")
-    def put_faults():  # type: ignore[no-untyped-def]
+    def put_faults() -> ResponseReturnValue:
         return jsonify(faults.set_faults(sim(), _json_body()))
 
     @bp.get("/quirks")
-    def get_quirks():  # type: ignore[no-untyped-def]
+    def get_quirks() -> ResponseReturnValue:
         ctx = sim()
         return jsonify({"active": quirks.get_quirks(ctx), "available": quirks.catalogue(ctx.system)})
 
     @bp.put("/quirks")
-    def put_quirks():  # type: ignore[no-untyped-def]
+    def put_quirks() -> ResponseReturnValue:
         """`{"active": ["dates-dmy", "review-every-10h"]}` switches a vendor quirk profile on (`[]` off)."""
         body = _json_body()
         names = body.get("active")
@@ -180,7 +182,7 @@ def sim_blueprint() -> Blueprint:
         return jsonify({"active": quirks.set_quirks(ctx, names), "available": quirks.catalogue(ctx.system)})
 
     @bp.get("/traffic")
-    def traffic():  # type: ignore[no-untyped-def]
+    def traffic() -> ResponseReturnValue:
         """Captured exchanges, oldest first; `client_id=` (or `client=`), `invalid_only=true`, paging."""
         ctx = sim()
         ctx.traffic.flush()
@@ -211,13 +213,14 @@ def sim_blueprint() -> Blueprint:
                 "errors": r.errors,
                 "request_body": r.request_body,
                 "response_body": r.response_body,
+                "retry_after": r.retry_after,
             }
             for r in page.items
         ]
         return jsonify(page_body(items, page))
 
     @bp.delete("/traffic")
-    def clear_traffic():  # type: ignore[no-untyped-def]
+    def clear_traffic() -> ResponseReturnValue:
         ctx = sim()
         ctx.traffic.discard()
         with ctx.db.transaction() as s:

@@ -25,6 +25,8 @@ from typing import Any
 
 import yaml
 
+from simulators.core import registry
+
 COMMON_FILE = "common.yaml"
 
 
@@ -37,7 +39,23 @@ def contracts_dir() -> Path:
 
 
 def openapi_path(system: str) -> Path:
+    """The source document of `system`: its registry entry's own document, else the standard's."""
+    entry = registry.find(system)
+    if entry is not None and entry.document is not None:
+        return entry.document
     return contracts_dir() / "openapi" / f"{system}.yaml"
+
+
+def common_path(source: Path) -> Path:
+    """The shared components a source document refers to: `common.yaml` beside it, else the standard's
+    (a system registered from outside the contracts folder shares the standard's components)."""
+    beside = source.with_name(COMMON_FILE)
+    return beside if beside.exists() else contracts_dir() / "openapi" / COMMON_FILE
+
+
+def _own_document(system: str) -> bool:
+    entry = registry.find(system)
+    return entry is not None and entry.document is not None
 
 
 def bundled_path(system: str) -> Path:
@@ -50,8 +68,8 @@ def bundle_sources(system: str) -> dict[str, Any]:
     path = openapi_path(system)
     if not path.exists():
         raise FileNotFoundError(f"no OpenAPI document for {system!r} at {path}")
-    common_path = path.with_name(COMMON_FILE)
-    common = yaml.safe_load(common_path.read_text()) if common_path.exists() else {}
+    common_file = common_path(path)
+    common = yaml.safe_load(common_file.read_text()) if common_file.exists() else {}
     return bundle(yaml.safe_load(path.read_text()), common)
 
 
@@ -76,7 +94,7 @@ def _rewrite_refs(node: Any, prefix: str) -> Any:
 
 def bundle(document: dict[str, Any], common: dict[str, Any]) -> dict[str, Any]:
     """Inline `common.yaml` components into `document` and make every `$ref` local."""
-    doc = _rewrite_refs(copy.deepcopy(document), COMMON_FILE + "#")
+    doc: dict[str, Any] = _rewrite_refs(copy.deepcopy(document), COMMON_FILE + "#")
     components = doc.setdefault("components", {})
     for section, entries in (common.get("components") or {}).items():
         target = components.setdefault(section, {})
@@ -142,15 +160,18 @@ def _bundle_sources_text(system: str, contracts: str, mtimes: tuple[float, float
 def load_spec(system: str) -> dict[str, Any]:
     """The bundled OpenAPI document of `system` (a fresh copy each call)."""
     path = bundled_path(system)
-    if path.exists():
-        return json.loads(_read_bundled(str(path), path.stat().st_mtime))
+    doc: dict[str, Any]
+    if path.exists() and not _own_document(system):
+        doc = json.loads(_read_bundled(str(path), path.stat().st_mtime))
+        return doc
     source = openapi_path(system)
     if not source.exists():
         raise FileNotFoundError(f"no OpenAPI document for {system!r} at {path} or {source}")
     # No generated document (a toy standard in tests): bundle the sources on load.
-    common = source.with_name(COMMON_FILE)
+    common = common_path(source)
     mtimes = (source.stat().st_mtime, common.stat().st_mtime if common.exists() else 0.0)
-    return json.loads(_bundle_sources_text(system, str(contracts_dir()), mtimes))
+    doc = json.loads(_bundle_sources_text(system, str(contracts_dir()), mtimes))
+    return doc
 
 
 def flask_rule_to_template(rule: str) -> str:
@@ -173,7 +194,8 @@ def operation(spec: dict[str, Any], template: str, method: str) -> dict[str, Any
     item = spec.get("paths", {}).get(template)
     if not item:
         return None
-    return item.get(method.lower())
+    op: dict[str, Any] | None = item.get(method.lower())
+    return op
 
 
 def security_alternatives(spec: dict[str, Any], op: dict[str, Any]) -> list[list[str]] | None:

@@ -6,6 +6,7 @@ Named `<system>_...` so the three systems can share one PostgreSQL database.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -27,12 +28,12 @@ from simulators.core.db import state_table
 SEQ = BigInteger().with_variant(Integer(), "sqlite")
 
 
-def seq_column() -> Column:
+def seq_column() -> Column[Any]:
     """The auto-incrementing ``seq`` primary key of an append-only log table."""
     return Column("seq", SEQ, primary_key=True, autoincrement=True)
 
 
-def versioned_columns(version_default: int | None = None) -> list[Column]:
+def versioned_columns(version_default: int | None = None) -> list[Column[Any]]:
     """``version`` (the ETag of a mutable resource), ``created_at`` and ``updated_at``."""
     return [
         Column("version", Integer, nullable=False, default=version_default),
@@ -77,5 +78,6 @@ def core_tables(metadata: MetaData, system: str) -> CoreTables:
         Column("errors", JSON, nullable=False),
         Column("request_body", Text, nullable=True),
         Column("response_body", Text, nullable=True),
+        Column("retry_after", String(64), nullable=True),  # the answer's Retry-After, to judge retries
     )
     return CoreTables(state=state_table(metadata, system), events=events, traffic=traffic)

@@ -54,15 +54,17 @@ def token_request_client(request: Request) -> str | None:
 
 
 def bearer_client(request: Request) -> str | None:
-    """The client of a valid bearer token on a request no operation checked (an undocumented path)."""
+    """The client of a bearer token this system signed, on a request no operation attributed: an
+    undocumented path, or a refusal (an expired token's 401). A token it did not sign is not
+    attributed."""
     from simulators.core.context import sim
 
     scheme, _, token = (request.headers.get("Authorization") or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     try:
-        return sim().issuer.verify(token.strip()).client_id
-    except Exception:  # not ours, expired, malformed: not attributed
+        return sim().issuer.signed_client(token.strip())
+    except Exception:  # malformed beyond what the decoder reports: not attributed
         return None
 
 
@@ -109,7 +111,7 @@ def traffic_entry(
     token_request = request.path == TOKEN_PATH
     if token_request:
         client_id = client_id or token_request_client(request)
-    elif client_id is None and operation is None:
+    elif client_id is None and (operation is None or response.status_code == 401):
         client_id = bearer_client(request)
     request_body = None
     if token_request:
@@ -132,6 +134,7 @@ def traffic_entry(
         "errors": errors,
         "request_body": request_body,
         "response_body": _token_response_body(body) if token_request else _text(body),
+        "retry_after": (response.headers.get("Retry-After") or None) and response.headers["Retry-After"][:64],
     }
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from werkzeug.wrappers import Request, Response
+from flask import Request
+from werkzeug.wrappers import Response
 
 from simulators.core.request_check import RequestChecker, ValidationOutcome
 from simulators.core.response_check import ResponseChecker

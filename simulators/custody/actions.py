@@ -4,22 +4,26 @@ warrants and the outcome. Each checks its PACE rules (clock.py) before anything 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, current_app, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import Connection
 
 from simulators.core.app import json_response
 from simulators.core.clock import isoformat
 from simulators.core.context import sim
+from simulators.custody import appropriate_adult, outbox
 from simulators.custody import clock as pace
-from simulators.custody import outbox
 from simulators.custody.store import (
     Change,
+    adults_informed,
     change_record,
     instant,
+    is_juvenile,
     load,
     officer,
     raise_if,
@@ -34,26 +38,28 @@ bp = Blueprint("custody_actions", __name__)
 
 
 def _at(body: dict[str, Any], name: str, now: datetime) -> datetime:
-    return instant(body.get(name)) or now  # type: ignore[return-value]
+    return instant(body.get(name)) or now
 
 
-def _answer(custody_id: str, action) -> Any:  # type: ignore[no-untyped-def]
+def _answer(
+    custody_id: str, action: Callable[[dict[str, Any], pace.Detention, datetime], Change]
+) -> tuple[dict[str, Any], datetime]:
     rec, now = change_record(custody_id.lower(), action)
     return rec, now
 
 
-def _respond(rec: dict[str, Any], now: datetime):  # type: ignore[no-untyped-def]
+def _respond(rec: dict[str, Any], now: datetime) -> ResponseReturnValue:
     return json_response(record_body(rec, now), 200, record_headers(rec))
 
 
 @bp.post("/custody-records/<custody_id>/authorisation")
-def authorise(custody_id: str):  # type: ignore[no-untyped-def]
+def authorise(custody_id: str) -> ResponseReturnValue:
     body = request.get_json()
 
     def action(rec: dict[str, Any], d: pace.Detention, now: datetime) -> Change:
         at = _at(body, "authorised_at", now)
         by = officer(body["authorised_by"])
-        raise_if(pace.check_authorisation(d, at, by["rank"], now))  # type: ignore[index]
+        raise_if(pace.check_authorisation(d, at, by["rank"], now))
         auth = {
             "authorised_at": isoformat(at),
             "authorised_by": by,
@@ -81,7 +87,7 @@ def authorise(custody_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/custody-records/<custody_id>/rights")
-def rights(custody_id: str):  # type: ignore[no-untyped-def]
+def rights(custody_id: str) -> ResponseReturnValue:
     body = request.get_json()
 
     def action(rec: dict[str, Any], d: pace.Detention, now: datetime) -> Change:
@@ -119,7 +125,7 @@ def rights(custody_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/custody-records/<custody_id>/risk-assessment")
-def risk_assessment(custody_id: str):  # type: ignore[no-untyped-def]
+def risk_assessment(custody_id: str) -> ResponseReturnValue:
     body = request.get_json()
 
     def action(rec: dict[str, Any], d: pace.Detention, now: datetime) -> Change:
@@ -154,7 +160,7 @@ def risk_assessment(custody_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/custody-records/<custody_id>/property")
-def property_(custody_id: str):  # type: ignore[no-untyped-def]
+def property_(custody_id: str) -> ResponseReturnValue:
     body = request.get_json()
 
     def action(rec: dict[str, Any], d: pace.Detention, now: datetime) -> Change:
@@ -195,7 +201,7 @@ def property_(custody_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/custody-records/<custody_id>/reviews")
-def review(custody_id: str):  # type: ignore[no-untyped-def]
+def review(custody_id: str) -> ResponseReturnValue:
     body = request.get_json()
 
     def action(rec: dict[str, Any], d: pace.Detention, now: datetime) -> Change:
@@ -207,7 +213,7 @@ def review(custody_id: str):  # type: ignore[no-untyped-def]
                 d,
                 at,
                 by["rank"],
-                involved=bool(body.get("involved_in_investigation", False)),  # type: ignore[index]
+                involved=bool(body.get("involved_in_investigation", False)),
                 postponement_reason=reason,
                 now=now,
             )
@@ -256,7 +262,7 @@ def review(custody_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/custody-records/<custody_id>/extensions")
-def extension(custody_id: str):  # type: ignore[no-untyped-def]
+def extension(custody_id: str) -> ResponseReturnValue:
     body = request.get_json()
 
     def action(rec: dict[str, Any], d: pace.Detention, now: datetime) -> Change:
@@ -269,7 +275,7 @@ def extension(custody_id: str):  # type: ignore[no-untyped-def]
                 at,
                 until,
                 by["rank"],
-                indictable=bool(body["offence_indictable"]),  # type: ignore[arg-type,index]
+                indictable=bool(body["offence_indictable"]),
                 now=now,
             )
         )
@@ -301,7 +307,7 @@ def extension(custody_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/custody-records/<custody_id>/warrants")
-def warrant(custody_id: str):  # type: ignore[no-untyped-def]
+def warrant(custody_id: str) -> ResponseReturnValue:
     body = request.get_json()
 
     def action(rec: dict[str, Any], d: pace.Detention, now: datetime) -> Change:
@@ -311,7 +317,7 @@ def warrant(custody_id: str):  # type: ignore[no-untyped-def]
             instant(body["until"]),
         )
         no_court = bool(body.get("no_court_sitting", False))
-        raise_if(pace.check_warrant(d, applied, issued, until, no_court_sitting=no_court, now=now))  # type: ignore[arg-type]
+        raise_if(pace.check_warrant(d, applied, issued, until, no_court_sitting=no_court, now=now))
         kind = "extension_of_warrant" if d.warrants else "warrant_of_further_detention"
         court = {"name": body["court"]["name"], "code": body["court"].get("code")}
         entry = {
@@ -334,7 +340,7 @@ def warrant(custody_id: str):  # type: ignore[no-untyped-def]
                 timeline_entry(
                     "warrant_recorded",
                     issued,
-                    entry["applied_by"],  # type: ignore[arg-type]
+                    entry["applied_by"],
                     f"{court['name']}: detention authorised to {entry['until']} ({section})",
                     {"warrant_id": entry["warrant_id"], "kind": kind},
                 )
@@ -345,7 +351,7 @@ def warrant(custody_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/custody-records/<custody_id>/outcome")
-def outcome(custody_id: str):  # type: ignore[no-untyped-def]
+def outcome(custody_id: str) -> ResponseReturnValue:
     body = request.get_json()
 
     def action(rec: dict[str, Any], d: pace.Detention, now: datetime) -> Change:
@@ -360,18 +366,29 @@ def outcome(custody_id: str):  # type: ignore[no-untyped-def]
                 decided,
                 released,
                 by["rank"],
-                outcome_type=body["type"],  # type: ignore[index]
+                outcome_type=body["type"],
                 charges=body.get("charges") or (),
                 bail_return_date=return_date,
                 now=now,
             )
         )
+        if body["type"] == "charged" and d.charged_at is None:
+            # charged at release: the appropriate adult first (PACE-CodeC-appropriate-adult)
+            raise_if(
+                appropriate_adult.check_informed_before_charge(
+                    is_juvenile(rec) or bool(rec.get("vulnerable")), adults_informed(rec), decided
+                )
+            )
         out = {
             "type": body["type"],
             "decided_at": isoformat(decided),
             "decided_by": by,
             "detail": body.get("detail"),
-            "charges": [{"cjs_code": c["cjs_code"], "title": c["title"]} for c in body.get("charges") or []],
+            # charged and kept earlier (POST .../charge): the charges recorded then
+            "charges": [
+                {"cjs_code": c["cjs_code"], "title": c["title"]}
+                for c in body.get("charges") or (rec.get("charge") or {}).get("charges") or []
+            ],
             "bail": None
             if not bail
             else {
@@ -418,7 +435,7 @@ def outcome(custody_id: str):  # type: ignore[no-untyped-def]
 
     rec, now = change_record(custody_id.lower(), action)
     if rec["occurrence_id"]:
-        outbox.deliver_pending(current_app._get_current_object(), rec["custody_id"])  # type: ignore[attr-defined]
+        outbox.deliver_pending(current_app._get_current_object(), rec["custody_id"])  # type: ignore[attr-defined]  # Flask types its proxy as the app
         with sim().db.session() as s:
             rec = load(s, rec["custody_id"]) or rec
     return _respond(rec, now)

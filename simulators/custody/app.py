@@ -9,12 +9,15 @@ from typing import Any
 from flask import Flask
 
 from simulators.core.app import create_simulator_app
+from simulators.core.bulk import bulk_blueprint
 from simulators.core.config import SimConfig
 from simulators.core.events import events_blueprint
-from simulators.custody import actions, booking, outbox, sim_outbox
+from simulators.custody import actions, booking, later_actions, outbox, sim_outbox
+from simulators.custody.bulk import CUSTODY_BULK
 from simulators.custody.loader import load_population
 from simulators.custody.store import RECORD_HREF
 from simulators.custody.tables import custody_tables
+from simulators.seeded import seeded_population
 
 
 def create_app(
@@ -28,15 +31,23 @@ def create_app(
         "custody_tables": tabs,
         "custody_outbox_lock": threading.Lock(),
         "custody_worker_lock": threading.Lock(),
-        "reset_hooks": [_forget_records_client],
     }
     if records_client_factory is not None:
         extras["records_client_factory"] = records_client_factory
     app = create_simulator_app(
         config,
         metadata=tabs.metadata,
-        blueprints=[booking.bp, actions.bp, sim_outbox.bp, events_blueprint({"custody_record": RECORD_HREF})],
-        loader=load_population,
+        blueprints=[
+            booking.bp,
+            actions.bp,
+            later_actions.bp,
+            sim_outbox.bp,
+            bulk_blueprint(CUSTODY_BULK),
+            events_blueprint({"custody_record": RECORD_HREF}),
+        ],
+        population=seeded_population(load_population),
+        system_state=tabs,
+        reset_hooks=[_forget_records_client],
         extras=extras,
     )
     if outbox.pending(app.extensions["interop"]):

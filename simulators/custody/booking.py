@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from simulators.core.app import json_response
@@ -15,8 +17,8 @@ from simulators.core.clock import isoformat
 from simulators.core.context import sim
 from simulators.core.events import record_event
 from simulators.core.paging import page_body, page_params, paginate
+from simulators.custody import bail, identify, merges
 from simulators.custody import clock as pace
-from simulators.custody import identify
 from simulators.custody.store import (
     RECORD_HREF,
     allocate_custody_number,
@@ -24,6 +26,7 @@ from simulators.custody.store import (
     derived_columns,
     insert_timeline,
     instant,
+    load,
     load_or_404,
     officer,
     raise_if,
@@ -56,12 +59,12 @@ def number_prefix(station_code: str) -> str:
 
 
 @bp.get("/custody-records")
-def list_records():  # type: ignore[no-untyped-def]
+def list_records() -> ResponseReturnValue:
     t = tables().records
     stmt = select(t)
     args = request.args
-    if args.get("nominal_id"):
-        stmt = stmt.where(t.c.nominal_id == args["nominal_id"].lower())
+    if args.get("nominal_id"):  # the person, under any id records has merged into theirs
+        stmt = stmt.where(t.c.nominal_id.in_(merges.same_person_ids(args["nominal_id"].lower())))
     if args.get("station"):
         stmt = stmt.where(t.c.station_code == args["station"])
     if args.get("status"):
@@ -78,7 +81,7 @@ def list_records():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/custody-records/<custody_id>")
-def get_record(custody_id: str):  # type: ignore[no-untyped-def]
+def get_record(custody_id: str) -> ResponseReturnValue:
     ctx = sim()
     with ctx.db.session() as s:
         rec = load_or_404(s, custody_id.lower())
@@ -86,7 +89,7 @@ def get_record(custody_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/custody-records/<custody_id>/timeline")
-def get_timeline(custody_id: str):  # type: ignore[no-untyped-def]
+def get_timeline(custody_id: str) -> ResponseReturnValue:
     ctx = sim()
     t = tables().timeline
     custody_id = custody_id.lower()
@@ -129,27 +132,62 @@ def _detainee_body(
     }
 
 
+def _bail_return(ctx: Any, given: dict[str, Any], arrived_at: Any) -> dict[str, Any]:
+    """The earlier record this person returns to from pre-charge bail, and the time it used
+    (PACE-s47-6-time-used: s.47(6), s.46A; docs/domain.md 2.3)."""
+    with ctx.db.session() as s:
+        earlier = load(s, given["custody_id"].lower())
+    outcome = (earlier or {}).get("outcome") or {}
+    if earlier is None or not earlier.get("released_at") or outcome.get("type") != "bailed":
+        raise_if(
+            pace.Breach(
+                "CUS-NOT-ON-BAIL",
+                f"Custody record {given['custody_id']} is not a record released on pre-charge bail.",
+                "bail_return.custody_id",
+                status=409,
+            )
+        )
+    released = aware(earlier["released_at"])
+    raise_if(pace.check_order(released, arrived_at, "the release on bail", "arrived_at"))
+    used = bail.time_used(aware(earlier["relevant_time"]), released)
+    return {
+        "custody_id": earlier["custody_id"],
+        "custody_number": earlier["custody_number"],
+        "reason": given["reason"],
+        "time_used_seconds": int(used.total_seconds()),
+        "pause_seconds": int(bail.pause_for(given["reason"]).total_seconds()),
+    }
+
+
 @bp.post("/custody-records")
-def book_in():  # type: ignore[no-untyped-def]
+def book_in() -> ResponseReturnValue:
     ctx = sim()
     body = request.get_json()
     now = ctx.clock.now()
     arrest = body["arrest"]
     arrested_at = instant(arrest["arrested_at"])
     arrived_at = instant(body.get("arrived_at")) or now
-    raise_if(pace.check_booking(arrested_at, arrived_at, now))  # type: ignore[arg-type]
+    raise_if(pace.check_booking(arrested_at, arrived_at, now))
     outside = bool(body.get("arrested_outside_force_area", False))
     voluntary = bool(body.get("voluntary_attendance", False))
     rt = pace.relevant_time(
         arrested_at,
         arrived_at,
-        arrested_outside_force_area=outside,  # type: ignore[arg-type]
+        arrested_outside_force_area=outside,
         voluntary_attendance=voluntary,
     )
+    bail_return = None
+    if body.get("bail_return"):
+        bail_return = _bail_return(ctx, body["bail_return"], arrived_at)
+        rt = bail.resumed_relevant_time(
+            arrived_at,
+            timedelta(seconds=bail_return["time_used_seconds"]),
+            bail_return["reason"],
+        )
 
     # Everything local is checked; now records (nothing is written here if it fails).
     detainee_in = body["detainee"]
-    pnc = identify.precheck(detainee_in, arrested_at)  # type: ignore[arg-type]
+    pnc = identify.precheck(detainee_in, arrested_at)
     client = identify.records_client(ctx)
     occurrence_id = body.get("occurrence_id")
     occurrence: dict[str, Any] = {}
@@ -172,7 +210,7 @@ def book_in():  # type: ignore[no-untyped-def]
     custody_id = str(uuid.uuid4())
     booked_by = officer(body["booked_in_by"])
     with write_transaction(ctx) as s:
-        number = allocate_custody_number(s, number_prefix(station["code"]), arrived_at.year)  # type: ignore[union-attr]
+        number = allocate_custody_number(s, number_prefix(station["code"]), arrived_at.year)
         rec: dict[str, Any] = {
             "custody_id": custody_id,
             "custody_number": number,
@@ -206,6 +244,12 @@ def book_in():  # type: ignore[no-untyped-def]
                 "last_error": None,
                 "delivered_at": None,
             },
+            "vulnerable": bool(body.get("vulnerable", False)),
+            "appears_juvenile": bool(body.get("appears_juvenile", False)),
+            "appropriate_adults": [],
+            "charge": None,
+            "bail_extensions": [],
+            "bail_return": bail_return,
             "version": 1,
             "created_at": now,
             "updated_at": now,
@@ -219,7 +263,7 @@ def book_in():  # type: ignore[no-untyped-def]
                 timeline_entry(
                     "booked_in",
                     arrived_at,
-                    booked_by,  # type: ignore[arg-type]
+                    booked_by,
                     f"Booked in at {station['name']} ({number}); relevant time {isoformat(rt)}",
                     {
                         "custody_number": number,
@@ -228,6 +272,7 @@ def book_in():  # type: ignore[no-untyped-def]
                         "relevant_time": isoformat(rt),
                         "occurrence_id": occurrence_id,
                         "link_role": link_role,
+                        "bail_return": bail_return,
                     },
                 )
             ],

@@ -33,10 +33,30 @@ PACE-s42-max36                  422     ... to no more than 36 h after the relev
 PACE-s42-extends                422     ... to a time later than the current limit
 PACE-s43-warrant                422     a warrant of further detention: applied for before 36 h
                                         after the relevant time (+6 h if no court sits), issued
-                                        for at most 36 h, extending the current limit; a further
+                                        for at most 36 h, ending after its issue; a further
                                         warrant (s.44) applied for while the current one runs
+                                        and extending it
+PACE-s43-from-issue             --      a warrant runs from its issue: once one is issued the
+                                        limit is the warrant's end, and any unused balance of a
+                                        superintendent's extension is lost (clock rule)
 PACE-s44-96h                    422     detention never beyond 96 h after the relevant time
 PACE-s47ZB-bail-period          422     pre-charge bail: initial period at most 3 months
+PACE-s47ZD-bail-extension       422     bail extended to 6 months by an inspector+, to 9 months
+                                        by a superintendent+ (bail.py)
+PACE-s47ZF-bail-court           422     bail beyond 9 months only by a magistrates' court
+PACE-s47-6-time-used            --      a return on bail (s.47(6)) or an arrest for breach of
+                                        bail (s.46A) resumes the earlier clock: the time already
+                                        used counts, after a 3 h pause for s.46A arrests (clock)
+PACE-s40-after-charge           422     a review after charge is by the custody officer (sergeant
+                                        or above), at the same intervals
+PACE-s41-after-charge           422     after charge the pre-charge limits stop: no extension or
+                                        warrant, and the clock's overdue flag freezes at charge
+PACE-CodeC-appropriate-adult    422     a juvenile or vulnerable detainee is charged only once an
+                                        appropriate adult has been informed (appropriate_adult.py)
+PACE-s38-6-transfer             422     a juvenile kept in detention after charge is moved to
+                                        local authority accommodation, or a certificate says why not
+CUS-ALREADY-CHARGED             409     a detainee is charged once per custody record
+CUS-NOT-ON-BAIL                 409     bail actions need a record released on pre-charge bail
 CUS-OUTCOME-RANK                422     the outcome is decided by a custody officer (sergeant+)
 CUS-OUTCOME-CHARGES             422     a charge outcome names at least one charge
 CUS-NOT-AUTHORISED              422     reviews, extensions and warrants need authorised detention
@@ -68,6 +88,7 @@ FIRST_REVIEW = timedelta(hours=6)  # s.40(3)(a)
 REVIEW_INTERVAL = timedelta(hours=9)  # s.40(3)(b), (c)
 OUTSIDE_AREA_CAP = timedelta(hours=24)  # s.41(2)(a)(ii)
 INITIAL_BAIL_MONTHS = 3  # s.47ZB (from 28 Oct 2022)
+BAIL_BREACH_PAUSE = timedelta(hours=3)  # s.47 as amended by the PCSC Act 2022 (docs/domain.md 2.3)
 
 #: Ranks in order of seniority (the Officer schema's enum).
 RANKS: tuple[str, ...] = (
@@ -101,10 +122,27 @@ RULES: dict[str, str] = {
     "PACE-s42-max36": "PACE s.42(1)-(2): an extension runs to no more than 36 h after the relevant time",
     "PACE-s42-extends": "PACE s.42: an extension must run to a time later than the current limit",
     "PACE-s43-warrant": "PACE s.43/s.44: a warrant of further detention is applied for before 36 h after the "
-    "relevant time (or within 6 h more if no court sits), lasts at most 36 h from issue and extends the "
-    "current limit; a further warrant is applied for while the current one runs",
+    "relevant time (or within 6 h more if no court sits) and lasts at most 36 h from issue; a further "
+    "warrant is applied for while the current one runs and extends it",
     "PACE-s44-96h": "PACE s.44(3)(b): detention never extends beyond 96 h after the relevant time",
     "PACE-s47ZB-bail-period": "PACE s.47ZB: the initial pre-charge bail period is at most 3 months",
+    "PACE-s43-from-issue": "PACE s.43: a warrant of further detention runs from its issue; any unused "
+    "balance of a superintendent's extension is lost when it is issued",
+    "PACE-s47ZD-bail-extension": "PACE s.47ZD-47ZE: pre-charge bail is extended to 6 months by an inspector "
+    "or above, to 9 months by a superintendent or above, to a later day than the current one",
+    "PACE-s47ZF-bail-court": "PACE s.47ZF: pre-charge bail beyond 9 months needs a magistrates' court",
+    "PACE-s47-6-time-used": "PACE s.47(6), s.46A: on return to detention the time already used counts; "
+    "after an arrest for breach of bail the clock is paused for 3 h (PCSC Act 2022)",
+    "PACE-s40-after-charge": "PACE s.40(1)(a): a charged detainee's detention is reviewed by the custody "
+    "officer (a sergeant or above), at the same intervals",
+    "PACE-s41-after-charge": "PACE s.41: the pre-charge limits stop at charge; detention after charge "
+    "(s.38) is not extended by a superintendent or a warrant",
+    "PACE-CodeC-appropriate-adult": "Code C 3.15: a juvenile or vulnerable detainee's appropriate adult is "
+    "informed as soon as practicable, and before the detainee is charged",
+    "PACE-s38-6-transfer": "PACE s.38(6): a juvenile kept in detention after charge is moved to local "
+    "authority accommodation unless the custody officer certifies why that is not possible",
+    "CUS-ALREADY-CHARGED": "A detainee is charged once per custody record",
+    "CUS-NOT-ON-BAIL": "Bail extensions and returns need a record released on pre-charge bail",
     "CUS-OUTCOME-RANK": "PACE s.37(7): the custody officer (a sergeant or above) decides the outcome",
     "CUS-OUTCOME-CHARGES": "A charge outcome names at least one charge",
     "CUS-NOT-AUTHORISED": "Reviews, extensions and warrants need detention to have been authorised",
@@ -168,6 +206,8 @@ class Detention:
     released_at: datetime | None = None
     # the latest time already on the record (any event): new events may not precede it
     last_event_at: datetime | None = None
+    # charged and kept in police detention (s.38): the pre-charge limits stop here
+    charged_at: datetime | None = None
 
     @property
     def released(self) -> bool:
@@ -219,14 +259,18 @@ def relevant_time(
 
 
 def detention_limit(d: Detention) -> tuple[datetime, str]:
-    """The current latest lawful time of detention without charge, and what it rests on."""
+    """The current latest lawful time of detention without charge, and what it rests on.
+
+    A warrant runs from its issue (PACE-s43-from-issue, docs/domain.md 2.1): once one is issued the
+    limit is the latest warrant's end, even when that is earlier than the end of a superintendent's
+    extension still running; the unused balance of the extension is lost.
+    """
+    if d.warrants:
+        return max(w.until for w in d.warrants), "warrant"
     limit, basis = d.relevant_time + BASE_LIMIT, "24h"
     for ext in d.extensions:
         if ext.until > limit:
             limit, basis = ext.until, "superintendent_extension"
-    for w in d.warrants:
-        if w.until > limit:
-            limit, basis = w.until, "warrant"
     return limit, basis
 
 
@@ -267,7 +311,8 @@ def compute_clock(d: Detention, now: datetime, interval: timedelta = REVIEW_INTE
     dues = review_due_times(d.authorised_at, d.reviews, interval)
     due = dues[-1] if dues else None
     reviews_overdue = due is not None and at > due
-    detention_overdue = at > limit
+    # after charge the pre-charge limit no longer runs (PACE-s41-after-charge): judged at the charge
+    detention_overdue = (at if d.charged_at is None else min(at, d.charged_at)) > limit
     rules = []
     if detention_overdue:
         rules.append("PACE-s41-24h")
@@ -425,7 +470,15 @@ def check_review(
         return breach
     if d.reviews and reviewed_at < max(d.reviews):
         return check_order(max(d.reviews), reviewed_at, "the previous review", "reviewed_at")
-    if not rank_at_least(rank, "inspector"):
+    if d.charged_at is not None and reviewed_at >= d.charged_at:
+        if not rank_at_least(rank, "sergeant"):
+            return Breach(
+                "PACE-s40-after-charge",
+                f"After charge detention is reviewed by the custody officer, a sergeant or above; the "
+                f"reviewer is a {rank}.",
+                "reviewer.rank",
+            )
+    elif not rank_at_least(rank, "inspector"):
         return Breach(
             "PACE-s40-review-rank",
             f"A pre-charge review is by an inspector or above; the reviewer is a {rank}.",
@@ -457,6 +510,9 @@ def check_extension(
         return breach
     if d.authorised_at is None:
         return Breach("CUS-NOT-AUTHORISED", "Detention has not been authorised, so it cannot be extended.")
+    breach = _check_charged(d, "a superintendent's extension")
+    if breach:
+        return breach
     breach = _check_event_time(d, authorised_at, now, "authorised_at", after_authorisation=True)
     if breach:
         return breach
@@ -537,6 +593,9 @@ def check_warrant(
         return Breach(
             "CUS-NOT-AUTHORISED", "Detention has not been authorised: there is no detention to extend."
         )
+    breach = _check_charged(d, "a warrant of further detention")
+    if breach:
+        return breach
     breach = (
         check_not_future(applied_at, now, "applied_at")
         or check_order(d.authorised_at, applied_at, "detention_authorised_at", "applied_at")
@@ -584,11 +643,31 @@ def check_warrant(
             f"; it asks for {_fmt(until)}.",
             "until",
         )
-    if until <= limit or until <= issued_at:
+    if until <= issued_at:
         return Breach(
             "PACE-s43-warrant",
-            f"The warrant must run past the current limit {_fmt(limit)}; it asks for {_fmt(until)}.",
+            f"The warrant must run past its issue {_fmt(issued_at)}; it asks for {_fmt(until)}.",
             "until",
+        )
+    # A first warrant runs from its issue and may end before an extension still running (the
+    # balance is lost: PACE-s43-from-issue); a further warrant (s.44) extends the current one.
+    if d.warrants and until <= limit:
+        return Breach(
+            "PACE-s43-warrant",
+            f"A further warrant must run past the current warrant's end {_fmt(limit)}; it asks for "
+            f"{_fmt(until)}.",
+            "until",
+        )
+    return None
+
+
+def _check_charged(d: Detention, action: str) -> Breach | None:
+    """PACE-s41-after-charge: the pre-charge limits are not extended once the detainee is charged."""
+    if d.charged_at is not None:
+        return Breach(
+            "PACE-s41-after-charge",
+            f"The detainee was charged at {_fmt(d.charged_at)}: detention after charge (s.38) is not "
+            f"extended by {action}.",
         )
     return None
 
@@ -628,7 +707,7 @@ def check_outcome(
             f"The outcome is decided by the custody officer, a sergeant or above; the officer is a {rank}.",
             "decided_by.rank",
         )
-    if outcome_type == "charged" and not charges:
+    if outcome_type == "charged" and not charges and d.charged_at is None:
         return Breach("CUS-OUTCOME-CHARGES", "A charge outcome must name at least one charge.", "charges")
     if outcome_type == "bailed" and bail_return_date is not None:
         latest = add_months(decided_at.date(), INITIAL_BAIL_MONTHS)

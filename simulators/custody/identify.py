@@ -104,7 +104,7 @@ def _upstream(exc: UpstreamError) -> Problem:
 
 def check_occurrence(client: Any, occurrence_id: str) -> dict[str, Any]:
     try:
-        occ = client.get_occurrence(occurrence_id)
+        occ: dict[str, Any] | None = client.get_occurrence(occurrence_id)
     except UpstreamError as exc:
         raise _upstream(exc) from exc
     if occ is None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from simulators.core.context import SimulatorContext
 from simulators.custody import clock as pace
@@ -23,6 +23,22 @@ _NUMBER = re.compile(r"^(.+)-([0-9]{4})-([0-9]+)$")
 _NS = uuid.UUID("6f1d8a52-3c1e-4d6b-9d7a-1b0c2e3f4a5b")
 
 
+#: Seeded pre-charge bail runs 4 weeks, well inside the 3-month initial period (docs/domain.md 2.3).
+SEEDED_BAIL_DAYS = 28
+
+
+def _seeded_bail(outcome: dict[str, Any]) -> dict[str, Any] | None:
+    """A return day for a seeded pre-charge bail (so it can be extended through the API)."""
+    if outcome.get("type") != "bailed":
+        return None
+    day = date.fromisoformat(str(outcome["decided_at"])[:10]) + timedelta(days=SEEDED_BAIL_DAYS)
+    return {"return_date": day.isoformat(), "return_to": None, "conditions": []}
+
+
+@overload
+def _t(value: str) -> datetime: ...
+@overload
+def _t(value: None) -> None: ...
 def _t(value: str | None) -> datetime | None:
     if value is None:
         return None
@@ -49,7 +65,7 @@ def convert(src: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     authorised_at = _t(src.get("detention_authorised_at"))
     reviews_src = sorted(src.get("reviews") or [], key=lambda r: r["reviewed_at"])
     review_times = [_t(r["reviewed_at"]) for r in reviews_src]
-    dues = pace.review_due_times(authorised_at, review_times)  # type: ignore[arg-type]
+    dues = pace.review_due_times(authorised_at, review_times)
     reviews = []
     for i, r in enumerate(reviews_src):
         at = review_times[i]
@@ -62,7 +78,7 @@ def convert(src: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
                 "reviewer": _officer(r.get("reviewer")),
                 "decision": r.get("decision") or "continue_detention",
                 "due_by": due.isoformat() if due else None,
-                "on_time": None if due is None else at <= due,  # type: ignore[operator]
+                "on_time": None if due is None else at <= due,
                 "medium": "in_person",
                 "postponement_reason": None,
                 "representations": None,
@@ -91,7 +107,7 @@ def convert(src: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
             "decided_by": None,
             "detail": outcome_src.get("detail"),
             "charges": charges,
-            "bail": None,
+            "bail": _seeded_bail(outcome_src),
             "transfer_to": None,
         }
     detainee_src = src.get("detainee") or {}
@@ -242,7 +258,7 @@ def load_population(ctx: SimulatorContext, folder: Path | str) -> None:
     tabs = ctx.extras["custody_tables"]
     counters: dict[str, int] = {}
     with ctx.db.transaction() as s:
-        for batch in _batches(read_records(folder, "custody_records"), BATCH):
+        for batch in _batches(read_records(Path(folder), "custody_records"), BATCH):
             rows, timeline = [], []
             for src in batch:
                 row, entries = convert(src)

@@ -33,7 +33,8 @@ MAX_WORKER_ROUNDS = 200
 
 
 def _ctx(app: Flask) -> SimulatorContext:
-    return app.extensions["interop"]
+    context: SimulatorContext = app.extensions["interop"]
+    return context
 
 
 def outcome_payload(rec: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from simulators.core.clock import isoformat
@@ -13,7 +14,7 @@ bp = Blueprint("custody_sim_outbox", __name__, url_prefix="/_sim/outbox")
 
 
 @bp.get("")
-def list_outbox():  # type: ignore[no-untyped-def]
+def list_outbox() -> ResponseReturnValue:
     """Every outbox entry, oldest first."""
     t = sim().extras["custody_tables"].outbox
     with sim().db.session() as s:
@@ -39,6 +40,6 @@ def list_outbox():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/flush")
-def flush_outbox():  # type: ignore[no-untyped-def]
+def flush_outbox() -> ResponseReturnValue:
     """Try every pending delivery now; answers the counts."""
-    return jsonify(outbox.deliver_pending(current_app._get_current_object()))  # type: ignore[attr-defined]
+    return jsonify(outbox.deliver_pending(current_app._get_current_object()))  # type: ignore[attr-defined]  # Flask types its proxy as the app

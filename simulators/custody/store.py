@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn, overload
 
 from flask import request
 from sqlalchemy import Connection, text
@@ -26,6 +26,7 @@ from simulators.core.db import select_by, update_if_version
 from simulators.core.events import record_event
 from simulators.core.problems import Problem
 from simulators.core.quirks import quirk_active
+from simulators.custody import appropriate_adult
 from simulators.custody import clock as pace
 from simulators.custody.tables import CustodyTables
 
@@ -36,6 +37,10 @@ def tables() -> CustodyTables:
     return sim().extras["custody_tables"]
 
 
+@overload
+def aware(dt: datetime) -> datetime: ...
+@overload
+def aware(dt: None) -> None: ...
 def aware(dt: datetime | None) -> datetime | None:
     """Datetimes from SQLite come back naive: they were stored as UTC."""
     if dt is None:
@@ -43,6 +48,10 @@ def aware(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
+@overload
+def instant(value: str) -> datetime: ...
+@overload
+def instant(value: str | None) -> datetime | None: ...
 def instant(value: str | None) -> datetime | None:
     """Parse a request timestamp (already format-checked by the spec), or 400 naming it."""
     if value is None:
@@ -66,7 +75,12 @@ def breach_problem(breach: pace.Breach) -> Problem:
     return Problem(breach.kind, breach.detail, rule=breach.rule, errors=errors)
 
 
+@overload
+def raise_if(breach: pace.Breach) -> NoReturn: ...
+@overload
+def raise_if(breach: pace.Breach | None) -> None: ...
 def raise_if(breach: pace.Breach | None) -> None:
+    """Raise a rule's breach as its problem details; nothing when there is none."""
     if breach is not None:
         raise breach_problem(breach)
 
@@ -86,7 +100,11 @@ def write_transaction(ctx: SimulatorContext | None = None) -> Iterator[Connectio
 # ----------------------------------------------------------------------------------- conversions
 
 
-def _t(value: Any) -> datetime | None:
+@overload
+def _t(value: None) -> None: ...
+@overload
+def _t(value: datetime | str) -> datetime: ...
+def _t(value: datetime | str | None) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -96,13 +114,13 @@ def _t(value: Any) -> datetime | None:
 
 def detention_of(rec: dict[str, Any]) -> pace.Detention:
     """The PACE facts of a record (its JSON lists hold ISO strings)."""
-    reviews = tuple(sorted(_t(r["reviewed_at"]) for r in rec["reviews"]))  # type: ignore[type-var]
-    extensions = tuple(pace.Extension(_t(e["authorised_at"]), _t(e["until"])) for e in rec["extensions"])  # type: ignore[arg-type]
+    reviews = tuple(sorted(_t(r["reviewed_at"]) for r in rec["reviews"]))
+    extensions = tuple(pace.Extension(_t(e["authorised_at"]), _t(e["until"])) for e in rec["extensions"])
     warrants = tuple(
-        pace.Warrant(_t(w["applied_at"]), _t(w["issued_at"]), _t(w["until"]))
-        for w in rec["warrants"]  # type: ignore[arg-type]
+        pace.Warrant(_t(w["applied_at"]), _t(w["issued_at"]), _t(w["until"])) for w in rec["warrants"]
     )
     authorised_at = aware(rec.get("detention_authorised_at"))
+    charged_at = _t((rec.get("charge") or {}).get("charged_at"))
     times = [
         t
         for t in (
@@ -110,20 +128,36 @@ def detention_of(rec: dict[str, Any]) -> pace.Detention:
             *reviews,
             *(e.authorised_at for e in extensions),
             *(w.issued_at for w in warrants),
+            charged_at,
         )
         if t is not None
     ]
     return pace.Detention(
-        arrested_at=aware(rec["arrested_at"]),  # type: ignore[arg-type]
-        arrived_at=aware(rec["arrived_at"]),  # type: ignore[arg-type]
-        relevant_time=aware(rec["relevant_time"]),  # type: ignore[arg-type]
+        arrested_at=aware(rec["arrested_at"]),
+        arrived_at=aware(rec["arrived_at"]),
+        relevant_time=aware(rec["relevant_time"]),
         authorised_at=authorised_at,
-        reviews=reviews,  # type: ignore[arg-type]
+        reviews=reviews,
         extensions=extensions,
         warrants=warrants,
         released_at=aware(rec.get("released_at")),
         last_event_at=max(times) if times else None,
+        charged_at=charged_at,
     )
+
+
+def is_juvenile(rec: dict[str, Any]) -> bool:
+    """Under 18 on arrival by the detainee's date of birth, or appearing to be (Code C 1.5)."""
+    return appropriate_adult.is_juvenile(
+        (rec.get("detainee") or {}).get("date_of_birth"),
+        aware(rec["arrived_at"]),
+        appears_juvenile=bool(rec.get("appears_juvenile")),
+    )
+
+
+def adults_informed(rec: dict[str, Any]) -> list[datetime]:
+    """When each appropriate adult recorded on the record was informed."""
+    return [_t(a["informed_at"]) for a in rec.get("appropriate_adults") or []]
 
 
 def review_interval() -> timedelta:
@@ -162,6 +196,7 @@ def clock_body(d: pace.Detention, now: datetime) -> dict[str, Any]:
         "review_due_in_seconds": c.review_due_in_seconds,
         "stopped_at": isoformat(c.stopped_at),
         "breaches": c.rules,
+        "charged_at": isoformat(d.charged_at),
     }
 
 
@@ -195,6 +230,12 @@ def record_body(rec: dict[str, Any], now: datetime) -> dict[str, Any]:
         "released_at": isoformat(aware(rec["released_at"])),
         "clock": clock_body(d, now),
         "records_sync": rec["records_sync"],
+        "juvenile": is_juvenile(rec),
+        "vulnerable": bool(rec.get("vulnerable")),
+        "appropriate_adults": rec.get("appropriate_adults") or [],
+        "charge": rec.get("charge"),
+        "bail_extensions": rec.get("bail_extensions") or [],
+        "bail_return": rec.get("bail_return"),
         "version": rec["version"],
         "created_at": isoformat(aware(rec["created_at"])),
         "updated_at": isoformat(aware(rec["updated_at"])),
@@ -315,13 +356,16 @@ def allocate_custody_number(session: Connection, prefix: str, year: int) -> str:
     c = tables().counters
     key = f"{prefix}-{year:04d}"
     insert = pg_insert if session.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(c).values(key=key, value=1)
-    stmt = stmt.on_conflict_do_update(index_elements=[c.c.key], set_={"value": c.c.value + 1})
-    stmt = stmt.returning(c.c.value)
-    value = session.execute(stmt).scalar_one()
+    upsert = insert(c).values(key=key, value=1)
+    upsert = upsert.on_conflict_do_update(index_elements=[c.c.key], set_={"value": c.c.value + 1})
+    value = session.execute(upsert.returning(c.c.value)).scalar_one()
     return f"{key}-{value:06d}"
 
 
+@overload
+def officer(body: dict[str, Any]) -> dict[str, Any]: ...
+@overload
+def officer(body: None) -> None: ...
 def officer(body: dict[str, Any] | None) -> dict[str, Any] | None:
     """An officer as stored: name, collar number, rank."""
     if body is None:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
 )
 
+from simulators.core.merge_aliases import MergeTables, merge_tables
 from simulators.core.tables import seq_column, versioned_columns
 
 
@@ -33,6 +34,7 @@ class CustodyTables:
     timeline: Table
     outbox: Table
     counters: Table
+    merges: MergeTables  # records' merges, followed from its change feed (merges.py)
 
 
 def custody_tables() -> CustodyTables:
@@ -70,6 +72,13 @@ def custody_tables() -> CustodyTables:
         Column("detention_limit", DateTime(timezone=True), nullable=False),
         Column("next_review_due", DateTime(timezone=True), nullable=True, index=True),
         Column("records_sync", JSON, nullable=False),
+        # juveniles, vulnerable adults, charge and bail (absent on records written before them)
+        Column("vulnerable", Boolean, nullable=True),
+        Column("appears_juvenile", Boolean, nullable=True),
+        Column("appropriate_adults", JSON, nullable=True),
+        Column("charge", JSON, nullable=True),
+        Column("bail_extensions", JSON, nullable=True),
+        Column("bail_return", JSON, nullable=True),
         *versioned_columns(version_default=1),
     )
     timeline = Table(
@@ -107,4 +116,4 @@ def custody_tables() -> CustodyTables:
         Column("key", String(40), primary_key=True),
         Column("value", Integer, nullable=False),
     )
-    return CustodyTables(md, records, timeline, outbox, counters)
+    return CustodyTables(md, records, timeline, outbox, counters, merge_tables(md, "custody"))

@@ -3,7 +3,9 @@
 Police systems really confuse these when the same person is recorded twice (docs/domain.md 6: duplicate
 nominals, false or varying identity details). One table serves both sides: the population generator
 injects these variants as data-quality defects, and records search treats each group as one name.
-The first name of each group is the one search uses as the group's representative.
+The first name of each group is the one search uses as the group's representative. Records search
+adds a few spellings of its own (simulators/records/names.py); the whole table is published in
+docs/conventions.md (name matching), and tests/domain/test_name_table.py keeps the two the same.
 """
 
 from __future__ import annotations

@@ -10,17 +10,20 @@ original text in their bodies, so those exchanges are redacted from the start of
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, Response, g, request
 
 from simulators.core.app import create_simulator_app
+from simulators.core.bulk import bulk_blueprint
 from simulators.core.config import SimConfig
 from simulators.intelligence.access import SCOPE_RESTRICTED
 from simulators.intelligence.audit import audit_blueprint
+from simulators.intelligence.bulk import INTELLIGENCE_BULK
 from simulators.intelligence.feed import feed_blueprint
 from simulators.intelligence.indicator import indicator_blueprint
 from simulators.intelligence.loader import load_population
 from simulators.intelligence.reports import reports_blueprint
 from simulators.intelligence.tables import build_tables
+from simulators.seeded import seeded_population
 
 REDACTED = "(redacted: the exchange carried intelligence text)"
 
@@ -31,7 +34,7 @@ def _redact_writes() -> None:
         g.redact_traffic = True
 
 
-def _redact_restricted(response):  # type: ignore[no-untyped-def]
+def _redact_restricted(response: Response) -> Response:
     """After the handler, before the core logs the exchange.
 
     A restricted reader's exchanges with /reports may carry original text (or search words taken
@@ -40,6 +43,8 @@ def _redact_restricted(response):  # type: ignore[no-untyped-def]
     """
     who = g.get("principal")
     if who is not None and who.has(SCOPE_RESTRICTED) and request.path.startswith("/reports"):
+        g.redact_traffic = True
+    if request.path.startswith("/bulk/"):  # bulk files and uploads carry original text
         g.redact_traffic = True
     if g.get("redact_traffic") and g.get("errors"):
         g.errors = [
@@ -56,8 +61,15 @@ def create_app(config: SimConfig | None = None) -> Flask:
     app = create_simulator_app(
         config,
         metadata=tables.metadata,
-        blueprints=[reports_blueprint(), indicator_blueprint(), audit_blueprint(), feed_blueprint()],
-        loader=load_population,
+        blueprints=[
+            reports_blueprint(),
+            indicator_blueprint(),
+            audit_blueprint(),
+            feed_blueprint(),
+            bulk_blueprint(INTELLIGENCE_BULK),
+        ],
+        population=seeded_population(load_population),
+        system_state=tables,
         extras={"tables": tables},
     )
     app.before_request_funcs.setdefault(None, []).insert(0, _redact_writes)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import Connection, select
 
 from simulators.core.clock import isoformat
@@ -77,7 +78,7 @@ def audit_blueprint() -> Blueprint:
     bp = Blueprint("intelligence_audit", __name__)
 
     @bp.get("/audit")
-    def list_audit():  # type: ignore[no-untyped-def]
+    def list_audit() -> ResponseReturnValue:
         table = itables().audit
         limit, cursor = page_params()
         checked_cursor(cursor, int)

@@ -22,7 +22,7 @@ ANONYMOUS = Principal("anonymous", frozenset({"intelligence:read"}))
 def caller() -> Principal:
     """The verified caller. Only under the core's `ignore-auth` vendor quirk (a product that skips
     the token check on one read) is there none: it is then an anonymous lesser reader, never more."""
-    who = g.get("principal")
+    who: Principal | None = g.get("principal")
     if who is not None:
         return who
     if "ignore-auth" in g.get("quirks", ()):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import Connection, select
 
 from simulators.core.context import sim
@@ -38,7 +39,9 @@ def emit(session: Connection, event_type: str, report_id: str, data: dict[str, A
             data=data,
         )
     )
-    seq = result.inserted_primary_key[0]
+    key = result.inserted_primary_key
+    assert key is not None  # a single-row insert always has its key
+    seq = key[0]
     session.execute(itables().event_audience.insert().values(seq=seq, audience=audience))
 
 
@@ -53,7 +56,7 @@ def feed_blueprint() -> Blueprint:
     bp = Blueprint("intelligence_events", __name__)
 
     @bp.get("/events")
-    def list_events():  # type: ignore[no-untyped-def]
+    def list_events() -> ResponseReturnValue:
         ctx = sim()
         events = ctx.tables.events
         audience = itables().event_audience

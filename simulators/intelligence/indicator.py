@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, g
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from simulators.core.app import json_response
@@ -23,13 +24,17 @@ from simulators.core.context import sim
 from simulators.core.quirks import quirk_active
 from simulators.intelligence.audit import audit_row, write_audit
 from simulators.intelligence.context import itables
+from simulators.intelligence.merges import same_person_ids
 
 
 def intelligence_held(nominal_id: str) -> bool:
     subjects = itables().subjects
+    ids = same_person_ids(nominal_id)
     with sim().db.session() as s:
         hit = s.execute(
-            select(subjects.c.report_id).where(subjects.c.nominal_id == nominal_id).limit(1)
+            select(subjects.c.report_id)
+            .where(subjects.c.nominal_id.in_(ids))  # the person, under any id merged into theirs
+            .limit(1)
         ).first()
     return hit is not None
 
@@ -38,7 +43,7 @@ def indicator_blueprint() -> Blueprint:
     bp = Blueprint("intelligence_indicator", __name__)
 
     @bp.get("/nominals/<nominal_id>/indicator")
-    def get_indicator(nominal_id: str):  # type: ignore[no-untyped-def]
+    def get_indicator(nominal_id: str) -> ResponseReturnValue:
         nominal_id = nominal_id.lower()
         held = intelligence_held(nominal_id)
         write_audit([audit_row("indicator", nominal_id=nominal_id)])

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, g, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import IntegrityError
 
 from simulators.core.app import json_response
@@ -60,7 +61,7 @@ def _show(
     view: View,
     status: int = 200,
     headers: dict[str, str] | None = None,
-):  # type: ignore[no-untyped-def]
+) -> ResponseReturnValue:
     body = report_view(row, subjects, view, sim().clock.now().date())
     if view is View.ORIGINAL:
         g.redact_traffic = True  # original text must not reach the traffic log
@@ -98,7 +99,7 @@ def reports_blueprint() -> Blueprint:
     bp = Blueprint("intelligence_reports", __name__)
 
     @bp.post("/reports")
-    def submit_report():  # type: ignore[no-untyped-def]
+    def submit_report() -> ResponseReturnValue:
         body = request.get_json()
         ensure_storable(body)
         ctx = sim()
@@ -152,7 +153,7 @@ def reports_blueprint() -> Blueprint:
         return _show(row, subjects, view, 201, {"Location": f"/reports/{report_id}"})
 
     @bp.get("/reports")
-    def search_reports():  # type: ignore[no-untyped-def]
+    def search_reports() -> ResponseReturnValue:
         ctx = sim()
         view = view_for(caller())
         limit, cursor = page_params()
@@ -175,7 +176,7 @@ def reports_blueprint() -> Blueprint:
         return json_response(page_body(items, page))
 
     @bp.get("/reports/<report_id>")
-    def get_report(report_id: str):  # type: ignore[no-untyped-def]
+    def get_report(report_id: str) -> ResponseReturnValue:
         view = view_for(caller())
         with sim().db.session() as s:
             row = store.fetch(s, report_id)
@@ -191,7 +192,7 @@ def reports_blueprint() -> Blueprint:
         return _show(row, subjects.get(row.report_id, []), view)
 
     @bp.patch("/reports/<report_id>")
-    def change_report(report_id: str):  # type: ignore[no-untyped-def]
+    def change_report(report_id: str) -> ResponseReturnValue:
         body = request.get_json()
         ensure_storable(body)
         ctx = sim()

@@ -18,6 +18,7 @@ from simulators.core.clock import parse_instant
 from simulators.core.problems import Problem
 from simulators.intelligence.access import View
 from simulators.intelligence.context import itables
+from simulators.intelligence.merges import same_person_ids
 
 MAX_TERMS = 10
 
@@ -53,7 +54,9 @@ def search_statement(args: Mapping[str, str], view: View) -> Select[Any]:
         subjects = t.subjects
         stmt = stmt.where(
             reports.c.report_id.in_(
-                select(subjects.c.report_id).where(subjects.c.nominal_id == subject.lower())
+                select(subjects.c.report_id).where(
+                    subjects.c.nominal_id.in_(same_person_ids(subject.lower()))  # follows merges
+                )
             )
         )
     for param, column in (

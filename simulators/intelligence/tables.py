@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
 )
 
+from simulators.core.merge_aliases import MergeTables, merge_tables
 from simulators.core.tables import SEQ, seq_column
 
 
@@ -37,6 +38,7 @@ class IntelligenceTables:
     versions: Table
     audit: Table
     event_audience: Table
+    merges: MergeTables  # records' merges, followed from its change feed (merges.py)
 
 
 def build_tables() -> IntelligenceTables:
@@ -119,4 +121,6 @@ def build_tables() -> IntelligenceTables:
         Column("seq", SEQ, primary_key=True, autoincrement=False),
         Column("audience", String(16), nullable=False),
     )
-    return IntelligenceTables(metadata, reports, subjects, versions, audit, event_audience)
+    return IntelligenceTables(
+        metadata, reports, subjects, versions, audit, event_audience, merge_tables(metadata, "intelligence")
+    )

@@ -12,6 +12,7 @@ valid in format (docs/domain.md 4.3); they are not PAF-checked and may not exist
 from __future__ import annotations
 
 from bisect import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -24,7 +25,7 @@ class Weighted:
 
     __slots__ = ("cum", "total", "values")
 
-    def __init__(self, pairs: list[tuple[object, float]] | tuple[tuple[object, float], ...]) -> None:
+    def __init__(self, pairs: Sequence[tuple[object, float]]) -> None:
         self.values = [v for v, _ in pairs]
         self.cum = list(accumulate(w for _, w in pairs))
         self.total = self.cum[-1]

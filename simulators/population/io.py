@@ -26,6 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from simulators.population.generator import Generator, shard_count
+from simulators.population.records import Record
 from simulators.population.spec import GENERATOR_VERSION, KINDS, PopulationSpec, iso
 
 GENERATOR_NAME = "interop-population"
@@ -37,7 +38,7 @@ _PROGRESS_EVERY = 500
 _encode = json.JSONEncoder(ensure_ascii=True, check_circular=False, separators=(",", ":")).encode
 
 
-def manifest_for(spec: PopulationSpec, counts: dict[str, int]) -> dict:
+def manifest_for(spec: PopulationSpec, counts: dict[str, int]) -> Record:
     """The manifest describing a population generated from ``spec``."""
     return {
         "generator": GENERATOR_NAME,
@@ -80,7 +81,7 @@ def write_population(
     out_dir: Path,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
-) -> dict:
+) -> Record:
     """Generate ``spec`` into ``out_dir`` (``<kind>.jsonl`` + ``manifest.json``) and return the manifest.
 
     ``progress`` is called with the number of people done so far. ``workers`` > 1 generates shards in
@@ -135,7 +136,7 @@ def write_population(
     return manifest
 
 
-def read_records(population_dir: Path, kind: str) -> Iterator[dict]:
+def read_records(population_dir: Path, kind: str) -> Iterator[Record]:
     """Stream the records of one kind from a population folder (constant memory)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -146,9 +147,10 @@ def read_records(population_dir: Path, kind: str) -> Iterator[dict]:
                 yield json.loads(line)
 
 
-def read_manifest(population_dir: Path) -> dict:
+def read_manifest(population_dir: Path) -> Record:
     """The manifest of a population folder."""
-    return json.loads((Path(population_dir) / MANIFEST).read_text(encoding="utf-8"))
+    manifest: Record = json.loads((Path(population_dir) / MANIFEST).read_text(encoding="utf-8"))
+    return manifest
 
 
 def ensure_population(spec: PopulationSpec, cache_dir: Path) -> Path:

@@ -22,12 +22,22 @@ nominals (records system, POLE Person)
                       (arrested, or charged by summons); None otherwise and on duplicate nominals.
     cro_number        str | None. CRO number (standard ``NNNNNN/YYC`` or ``SFYY/NNNNNNC``) for people
                       ever charged or summonsed; None otherwise.
+    ni_number         str | None. National Insurance number, canonical ``QQ123456C``
+                      (simulators.domain.ni_number); for most people 16 or over, None for the rest.
+                      Invalid only with an invalid_ni_number defect; another person's number only
+                      with a shared_ni_number defect (a duplicate nominal may repeat its original's).
     surname           str. May contain hyphen or apostrophe (Smith-Jones, O'Brien).
     forenames         list[str], 1-3 given names in order.
     sex               "male" | "female" | "unknown".
     date_of_birth     str. "YYYY-MM-DD"; "YYYY-MM" or "YYYY" only with a partial_dob defect.
+    place_of_birth    str | None. A UK town ("Leeds") or "town, country" abroad; None when not recorded.
+    nationality       str | None. ISO 3166-1 alpha-3 code ("GBR"); None when not recorded.
     ethnicity         str | None. Self-defined 18+1 code (codelists.ETHNICITY_18_PLUS_1); None only
                       with a missing_optional defect (field "ethnicity").
+    self_defined_ethnicity      str | None. The same value as ``ethnicity`` (the person's own answer).
+    officer_observed_ethnicity  str | None. IC code (codelists.ETHNICITY_OFFICER_DEFINED) an officer
+                      recorded; most people arrested have one, others rarely. May differ from the
+                      self-defined group: they are two observations.
     address           {"line1": str, "line2": str (optional, e.g. "27 Oak Road" under "Flat 4"),
                        "town": str, "county": str (optional; absent only with missing_optional),
                        "postcode": str}.
@@ -110,11 +120,14 @@ intelligence_reports (intelligence system)
 defects (ground truth of the injected data-quality problems)
     defect_id            str, UUID.
     kind                 "duplicate_nominal" | "partial_dob" | "transposed_dob" | "alias_as_primary" |
-                         "postcode_format" | "missing_optional".
+                         "postcode_format" | "missing_optional" | "shared_ni_number" (another
+                         person's NI number keyed in; detail names that nominal) |
+                         "invalid_ni_number" (a legacy number whose prefix is never allocated).
     nominal_id           the affected nominal (for duplicates: the duplicate).
     original_nominal_id  for duplicate_nominal the nominal it duplicates; None otherwise.
     field                dotted field path that differs ("forenames", "surname", "date_of_birth",
-                         "address.postcode", "address.county", "address.line2", "ethnicity", "name").
+                         "address.postcode", "address.county", "address.line2", "ethnicity", "name",
+                         "ni_number").
     detail               str, human-readable description.
     original_value       the true value (str | list | None) (added field).
     recorded_value       the value as recorded (str | list | None) (added field).
@@ -122,7 +135,11 @@ defects (ground truth of the injected data-quality problems)
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
+
+#: A record while it is built or streamed: plain dicts are what make generation fast; the shapes are
+#: the TypedDicts below.
+Record = dict[str, Any]
 
 
 class Address(TypedDict):
@@ -155,11 +172,16 @@ class Nominal(TypedDict):
     nominal_id: str
     pnc_id: str | None
     cro_number: str | None
+    ni_number: str | None
     surname: str
     forenames: list[str]
     sex: Literal["male", "female", "unknown"]
     date_of_birth: str
+    place_of_birth: str | None
+    nationality: str | None
     ethnicity: str | None
+    self_defined_ethnicity: str | None
+    officer_observed_ethnicity: str | None
     address: Address
     aliases: list[Alias]
     warning_markers: list[WarningMarker]
@@ -203,18 +225,18 @@ class CustodyRecord(TypedDict):
     custody_number: str
     nominal_id: str
     pnc_id: str
-    detainee: dict
+    detainee: Record
     occurrence_id: str
-    station: dict
-    arrest: dict
-    offences: list[dict]
+    station: Record
+    arrest: Record
+    offences: list[Record]
     arrived_at: str
     relevant_time: str
     detention_authorised_at: str
     authorised_by: Officer
-    reviews: list[dict]
-    extensions: list[dict]
-    outcome: dict
+    reviews: list[Record]
+    extensions: list[Record]
+    outcome: Record
     released_at: str
     status: Literal["released"]
 
@@ -239,7 +261,7 @@ class IntelligenceReport(TypedDict):
     sanitised_text: str
     subjects: list[Link]
     locations: list[Location]
-    organisations: list[dict]
+    organisations: list[Record]
     review_date: str
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 #: Bump whenever the same spec would produce different bytes; it is part of the cache key.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "3"
 
 #: The population's "now". Fixed so output never depends on the wall clock.
 DEFAULT_REFERENCE_TIME = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
@@ -15,7 +15,8 @@ DEFAULT_REFERENCE_TIME = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
 #: Output kinds, in the order files are listed in the manifest.
 KINDS: tuple[str, ...] = ("nominals", "occurrences", "custody_records", "intelligence_reports", "defects")
 
-DEFECT_KINDS: tuple[str, ...] = (
+#: Defects of the records as first generated; decided from the shard's main random stream.
+RECORD_DEFECT_KINDS: tuple[str, ...] = (
     "duplicate_nominal",
     "partial_dob",
     "transposed_dob",
@@ -23,6 +24,11 @@ DEFECT_KINDS: tuple[str, ...] = (
     "postcode_format",
     "missing_optional",
 )
+#: Defects of the identity details added in generator version 3 (NI numbers); decided from the
+#: shard's identity stream, so adding them left every other value of a seed as it was.
+IDENTITY_DEFECT_KINDS: tuple[str, ...] = ("shared_ni_number", "invalid_ni_number")
+
+DEFECT_KINDS: tuple[str, ...] = RECORD_DEFECT_KINDS + IDENTITY_DEFECT_KINDS
 
 #: Per-person probability of each defect when ``defect_rate`` is None. Rough orders of magnitude for
 #: an RMS that has not had a "golden nominal" clean-up (docs/domain.md 6); not measured figures.
@@ -33,6 +39,8 @@ DEFAULT_DEFECT_RATES: dict[str, float] = {
     "alias_as_primary": 0.01,
     "postcode_format": 0.03,
     "missing_optional": 0.05,
+    "shared_ni_number": 0.003,
+    "invalid_ni_number": 0.005,
 }
 
 

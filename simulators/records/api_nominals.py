@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from simulators.core.app import json_response
@@ -33,13 +34,13 @@ def _created_event(doc: dict[str, Any], version: int) -> dict[str, Any]:
     }
 
 
-def _respond(body: dict[str, Any], status: int = 200, **headers: str):  # type: ignore[no-untyped-def]
+def _respond(body: dict[str, Any], status: int = 200, **headers: str) -> ResponseReturnValue:
     hdrs = {"ETag": etag(body["version"]), "Content-Location": f"/nominals/{body['nominal_id']}", **headers}
     return json_response(body, status, hdrs)
 
 
 @bp.get("/nominals")
-def search_nominals():  # type: ignore[no-untyped-def]
+def search_nominals() -> ResponseReturnValue:
     t = rt()
     limit, cursor = page_params()
     criteria = search.criteria_from_args(request.args)
@@ -57,7 +58,7 @@ def search_nominals():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/nominals")
-def create_nominal():  # type: ignore[no-untyped-def]
+def create_nominal() -> ResponseReturnValue:
     t = rt()
     doc = clean_nominal(json_body(), today())
     at = now()
@@ -82,7 +83,7 @@ def create_nominal():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/nominals/<nominal_id>")
-def get_nominal(nominal_id: str):  # type: ignore[no-untyped-def]
+def get_nominal(nominal_id: str) -> ResponseReturnValue:
     with sim().db.session() as s:
         row, resolved_from = nominals.resolve(s, rt(), nominal_id)
     return _respond(nominals.nominal_body(row, resolved_from))
@@ -111,7 +112,7 @@ def _refuse_removal(missing: list[str]) -> None:
 
 
 @bp.patch("/nominals/<nominal_id>")
-def update_nominal(nominal_id: str):  # type: ignore[no-untyped-def]
+def update_nominal(nominal_id: str) -> ResponseReturnValue:
     """The order of checks (common.yaml): what the patch alone shows is wrong (400) before 404;
     what it makes of the stored nominal (400) before the If-Match precondition; rules (409/422) last."""
     t = rt()
@@ -151,7 +152,7 @@ def update_nominal(nominal_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/nominals/<nominal_id>/merges")
-def merge_nominals(nominal_id: str):  # type: ignore[no-untyped-def]
+def merge_nominals(nominal_id: str) -> ResponseReturnValue:
     body = json_body()
     t = rt()
     at = now()

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -29,12 +30,12 @@ def _one(occurrence_id: str) -> dict[str, Any]:
         return occurrences.occurrence_bodies(s, t, [occurrences.get_row(s, t, occurrence_id)])[0]
 
 
-def _respond(body: dict[str, Any], status: int = 200, **headers: str):  # type: ignore[no-untyped-def]
+def _respond(body: dict[str, Any], status: int = 200, **headers: str) -> ResponseReturnValue:
     return json_response(body, status, {"ETag": etag(body["version"]), **headers})
 
 
 @bp.get("/occurrences")
-def list_occurrences():  # type: ignore[no-untyped-def]
+def list_occurrences() -> ResponseReturnValue:
     t = rt()
     o = t.occurrences
     limit, cursor = page_params()
@@ -60,7 +61,7 @@ def list_occurrences():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/occurrences")
-def create_occurrence():  # type: ignore[no-untyped-def]
+def create_occurrence() -> ResponseReturnValue:
     t = rt()
     body = json_body()
     at = now()
@@ -75,7 +76,7 @@ def create_occurrence():  # type: ignore[no-untyped-def]
         occurrence_id = str(uuid.uuid4())
         try:
             with sim().db.transaction() as s:
-                reference = occurrences.next_reference(s, t, times["reported_at"].year)  # type: ignore[union-attr]
+                reference = occurrences.next_reference(s, t, times["reported_at"].year)
                 s.execute(
                     t.occurrences.insert().values(
                         occurrence_id=occurrence_id,
@@ -118,12 +119,12 @@ def create_occurrence():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/occurrences/<occurrence_id>")
-def get_occurrence(occurrence_id: str):  # type: ignore[no-untyped-def]
+def get_occurrence(occurrence_id: str) -> ResponseReturnValue:
     return _respond(_one(occurrence_id))
 
 
 @bp.patch("/occurrences/<occurrence_id>")
-def update_occurrence(occurrence_id: str):  # type: ignore[no-untyped-def]
+def update_occurrence(occurrence_id: str) -> ResponseReturnValue:
     t = rt()
     patch = json_body()
     at = now()
@@ -196,7 +197,7 @@ def update_occurrence(occurrence_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/occurrences/<occurrence_id>/links")
-def list_links(occurrence_id: str):  # type: ignore[no-untyped-def]
+def list_links(occurrence_id: str) -> ResponseReturnValue:
     t = rt()
     lk = t.links
     limit, cursor = page_params()
@@ -213,7 +214,7 @@ def list_links(occurrence_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/occurrences/<occurrence_id>/links")
-def add_link(occurrence_id: str):  # type: ignore[no-untyped-def]
+def add_link(occurrence_id: str) -> ResponseReturnValue:
     t = rt()
     body = json_body()
     at = now()
@@ -245,7 +246,7 @@ def add_link(occurrence_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/occurrences/<occurrence_id>/custody-outcomes")
-def record_custody_outcome(occurrence_id: str):  # type: ignore[no-untyped-def]
+def record_custody_outcome(occurrence_id: str) -> ResponseReturnValue:
     t = rt()
     body = json_body()
     at = now()

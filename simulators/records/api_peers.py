@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint
+from flask.typing import ResponseReturnValue
 
 from simulators.clients import UpstreamError, client_for
 from simulators.core.app import json_response
@@ -39,7 +40,7 @@ def _identity(nominal_id: str) -> tuple[str, list[str]]:
 
 
 @bp.get("/nominals/<nominal_id>/intelligence-indicator")
-def intelligence_indicator(nominal_id: str):  # type: ignore[no-untyped-def]
+def intelligence_indicator(nominal_id: str) -> ResponseReturnValue:
     survivor, ids = _identity(nominal_id)
     client = peer("intelligence")
     try:
@@ -54,7 +55,7 @@ def _arrival(record: dict[str, Any]) -> str:
 
 
 @bp.get("/nominals/<nominal_id>/custody-history")
-def custody_history(nominal_id: str):  # type: ignore[no-untyped-def]
+def custody_history(nominal_id: str) -> ResponseReturnValue:
     survivor, ids = _identity(nominal_id)
     limit, cursor = page_params()
     offset = 0

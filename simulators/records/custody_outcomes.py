@@ -73,7 +73,7 @@ def _stored_outcome(body: dict[str, Any], decided: datetime) -> dict[str, Any]:
 
 def record(
     s: Connection, t: RecordsTables, occurrence: Any, body: dict[str, Any], now: datetime
-) -> tuple[dict, bool]:
+) -> tuple[dict[str, Any], bool]:
     """Record one custody outcome; returns (body, created). Raises, writing nothing, on a broken rule."""
     co = t.custody_outcomes
     decided = instant(body["outcome"]["decided_at"], "outcome.decided_at", not_after=now)

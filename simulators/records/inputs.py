@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from simulators.core.problems import Problem
 from simulators.domain import codelists
 from simulators.domain.identifiers import normalise_cro_number, normalise_pnc_id, normalise_postcode
+from simulators.domain.ni_number import normalise_ni_number
 from simulators.records.dates import check_partial_date
 
 NAME_PUNCTUATION = set(" -'’")
@@ -60,20 +62,30 @@ def clean_name(value: str, field: str, errs: FieldErrors) -> str:
     return name
 
 
-def clean_pnc(value: str, field: str, errs: FieldErrors) -> str | None:
+#: Identifier field -> (its canonical form, what it is called, the rule a bad value breaks).
+IDENTIFIERS: dict[str, tuple[Callable[[str], str], str, str]] = {
+    "pnc_id": (normalise_pnc_id, "PNC ID", "RMS-ID-001"),
+    "cro_number": (normalise_cro_number, "CRO number", "RMS-ID-002"),
+    "ni_number": (normalise_ni_number, "National Insurance number", "RMS-ID-004"),  # docs/domain.md 4.5
+}
+
+
+def clean_identifier(key: str, value: str, field: str, errs: FieldErrors) -> str | None:
+    """The canonical form of identifier `key`, or None with a field error naming the broken rule."""
+    normalise, label, rule = IDENTIFIERS[key]
     try:
-        return normalise_pnc_id(value)
+        return normalise(value)
     except ValueError as exc:
-        errs.add(field, f"not a valid PNC ID ({exc})", "RMS-ID-001")
+        errs.add(field, f"not a valid {label} ({exc})", rule)
         return None
+
+
+def clean_pnc(value: str, field: str, errs: FieldErrors) -> str | None:
+    return clean_identifier("pnc_id", value, field, errs)
 
 
 def clean_cro(value: str, field: str, errs: FieldErrors) -> str | None:
-    try:
-        return normalise_cro_number(value)
-    except ValueError as exc:
-        errs.add(field, f"not a valid CRO number ({exc})", "RMS-ID-002")
-        return None
+    return clean_identifier("cro_number", value, field, errs)
 
 
 def clean_postcode(value: str, field: str, errs: FieldErrors) -> str:
@@ -86,7 +98,7 @@ def clean_postcode(value: str, field: str, errs: FieldErrors) -> str:
 
 def clean_address(addr: dict[str, Any], errs: FieldErrors, field: str = "address") -> dict[str, Any]:
     out = {
-        k: (addr.get(k).strip() if isinstance(addr.get(k), str) else None)
+        k: (v.strip() if isinstance(v := addr.get(k), str) else None)
         for k in ("line1", "line2", "town", "county")
     }
     for key in ("line1", "town"):
@@ -129,16 +141,20 @@ def clean_fields(doc: dict[str, Any], today: date, fields: set[str] | None = Non
     does not block an unrelated change.
     """
     errs = FieldErrors()
-    check = (lambda f: True) if fields is None else (lambda f: f in fields)
+    check: Callable[[str], bool] = (lambda f: True) if fields is None else (lambda f: f in fields)
     out = dict(doc)
     if check("surname"):
         out["surname"] = clean_name(doc["surname"], "surname", errs)
     if check("forenames"):
         out["forenames"] = [clean_name(n, f"forenames.{i}", errs) for i, n in enumerate(doc["forenames"])]
-    if check("pnc_id") and doc.get("pnc_id"):
-        out["pnc_id"] = clean_pnc(doc["pnc_id"], "pnc_id", errs)
-    if check("cro_number") and doc.get("cro_number"):
-        out["cro_number"] = clean_cro(doc["cro_number"], "cro_number", errs)
+    for key in IDENTIFIERS:
+        if check(key) and doc.get(key):
+            out[key] = clean_identifier(key, doc[key], key, errs)
+    if check("place_of_birth") and doc.get("place_of_birth") is not None:
+        out["place_of_birth"] = _SPACES.sub(" ", doc["place_of_birth"]).strip() or None
+        if out["place_of_birth"] is None:
+            errs.add("place_of_birth", "may not be blank", "RMS-VAL-001")
+    fill_ethnicity(out, (lambda f: f in doc) if fields is None else (lambda f: f in fields))
     if check("date_of_birth") and doc.get("date_of_birth"):
         errs.attempt(
             "date_of_birth", lambda: check_partial_date(doc["date_of_birth"], "date_of_birth", today)
@@ -168,6 +184,31 @@ def clean_fields(doc: dict[str, Any], today: date, fields: set[str] | None = Non
         out["warning_markers"] = clean_markers(doc.get("warning_markers") or [], today, errs)
     errs.raise_if_any("nominal")
     return out
+
+
+def fill_ethnicity(doc: dict[str, Any], given: Callable[[str], bool]) -> None:
+    """Keep the 1.0 field and the two 1.1 fields of ethnicity in step (docs/domain.md 5.2).
+
+    `ethnicity` holds one code of either kind; `self_defined_ethnicity` and
+    `officer_observed_ethnicity` one each. A code given in `ethnicity` fills the empty field of its
+    kind (unless that field is given too); a nominal given either new field and no `ethnicity`
+    takes the self-defined code there, else the observed one. Nothing given is ever overwritten.
+    """
+    code = doc.get("ethnicity")
+    if given("ethnicity") and code:
+        kind = (
+            "officer_observed_ethnicity"
+            if code in codelists.ETHNICITY_OFFICER_DEFINED
+            else "self_defined_ethnicity"
+        )
+        if not given(kind) and not doc.get(kind):
+            doc[kind] = code
+    elif (
+        not given("ethnicity")
+        and not code
+        and (given("self_defined_ethnicity") or given("officer_observed_ethnicity"))
+    ):
+        doc["ethnicity"] = doc.get("self_defined_ethnicity") or doc.get("officer_observed_ethnicity")
 
 
 def check_four_plus_one(doc: dict[str, Any]) -> None:

@@ -132,7 +132,7 @@ def _object_id(s: Connection, t: RecordsTables, obj: dict[str, Any], at: datetim
             .limit(1)
         ).scalar()
         if found:
-            return found
+            return str(found)
     object_id = str(uuid.uuid4())
     s.execute(
         t.objects.insert().values(
@@ -154,7 +154,7 @@ def _location_id(s: Connection, t: RecordsTables, loc: dict[str, Any], at: datet
         select(t.locations.c.location_id).where(t.locations.c.match_key == key).limit(1)
     ).scalar()
     if found:
-        return found
+        return str(found)
     location_id = str(uuid.uuid4())
     s.execute(
         t.locations.insert().values(

@@ -55,7 +55,7 @@ def merged_document(survivor: Any, duplicate: Any) -> dict[str, Any]:
         if kept is None or (m.get("added_on") or "9999") < (kept.get("added_on") or "9999"):
             markers[m["code"]] = dict(m)
     doc["warning_markers"] = list(markers.values())
-    for field in ("pnc_id", "cro_number", "ethnicity", "address"):
+    for field in ("pnc_id", "cro_number", "ethnicity", *nominals.IDENTITY_DETAILS, "address"):
         if not doc.get(field) and getattr(duplicate, field):
             doc[field] = getattr(duplicate, field)
     dob, dup_dob = doc.get("date_of_birth"), duplicate.date_of_birth

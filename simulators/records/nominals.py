@@ -10,7 +10,17 @@ from simulators.core.clock import isoformat
 from simulators.core.db import select_by
 from simulators.core.problems import Problem
 from simulators.records import names
+from simulators.records.identifier_lock import lock_identifiers
 from simulators.records.tables import NAME_KEY_WIDTH, RecordsTables
+
+#: Identity details added in standard 1.1.0: optional, one value each, stored as recorded.
+IDENTITY_DETAILS = (
+    "ni_number",
+    "place_of_birth",
+    "nationality",
+    "self_defined_ethnicity",
+    "officer_observed_ethnicity",
+)
 
 EDITABLE = (
     "pnc_id",
@@ -20,6 +30,7 @@ EDITABLE = (
     "sex",
     "date_of_birth",
     "ethnicity",
+    *IDENTITY_DETAILS,
     "address",
     "aliases",
     "warning_markers",
@@ -60,6 +71,11 @@ def nominal_body(row: Any, resolved_from: str | None = None) -> dict[str, Any]:
         "sex": row.sex,
         "date_of_birth": row.date_of_birth,
         "ethnicity": row.ethnicity,
+        "ni_number": row.ni_number,
+        "place_of_birth": row.place_of_birth,
+        "nationality": row.nationality,
+        "self_defined_ethnicity": row.self_defined_ethnicity,
+        "officer_observed_ethnicity": row.officer_observed_ethnicity,
         "address": _address(row.address),
         "aliases": [_alias(a) for a in row.aliases],
         "warning_markers": [
@@ -92,7 +108,9 @@ def editable_view(row: Any) -> dict[str, Any]:
 def name_key_rows(nominal_id: str, doc: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per (identity, forename): the primary name and each alias."""
     rows = []
-    identities = [(None, doc["surname"], doc["forenames"], doc.get("date_of_birth"))]
+    identities: list[tuple[int | None, Any, Any, Any]] = [
+        (None, doc["surname"], doc["forenames"], doc.get("date_of_birth"))
+    ]
     for i, alias in enumerate(doc.get("aliases") or []):
         identities.append(
             (
@@ -161,7 +179,9 @@ def resolve_id(s: Connection, t: RecordsTables, nominal_id: str) -> str | None:
 def check_identifiers_unique(
     s: Connection, t: RecordsTables, doc: dict[str, Any], exclude: str | None
 ) -> None:
-    """409 when another active nominal holds the PNC ID or CRO number."""
+    """409 when another active nominal holds the PNC ID or CRO number (locked first, so two
+    processes claiming the same identifier at once cannot both pass: identifier_lock.py)."""
+    lock_identifiers(s, [(c, doc.get(c)) for c in ("pnc_id", "cro_number")])
     for column, rule, label in (
         ("pnc_id", "RMS-NOM-002", "PNC ID"),
         ("cro_number", "RMS-NOM-003", "CRO number"),
@@ -194,6 +214,7 @@ def row_values(doc: dict[str, Any]) -> dict[str, Any]:
         "sex": doc["sex"],
         "date_of_birth": doc.get("date_of_birth"),
         "ethnicity": doc.get("ethnicity"),
+        **{key: doc.get(key) for key in IDENTITY_DETAILS},
         "address": _address(doc.get("address")),
         "aliases": [_alias(a) for a in doc.get("aliases") or []],
         "warning_markers": list(doc.get("warning_markers") or []),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Connection, func, select
 
@@ -89,7 +89,15 @@ def check_state(kind: str, status: str, outcome_code: str | None) -> None:
         )
 
 
-def parse_times(body: dict[str, Any], now: datetime, current: Any = None) -> dict[str, datetime | None]:
+class Times(TypedDict):
+    """When an occurrence happened (its end may be unknown) and when it was reported."""
+
+    occurred_from: datetime  # required, never null (the spec; NOT NULL in the table)
+    occurred_to: datetime | None
+    reported_at: datetime
+
+
+def parse_times(body: dict[str, Any], now: datetime, current: Any = None) -> Times:
     """occurred_from / occurred_to / reported_at from a body (falling back to `current`), validated."""
 
     def pick(name: str) -> Any:
@@ -98,14 +106,17 @@ def parse_times(body: dict[str, Any], now: datetime, current: Any = None) -> dic
         stored = getattr(current, name, None) if current is not None else None
         return utc(stored) if stored is not None else None
 
-    times = {
-        "occurred_from": pick("occurred_from"),
-        "occurred_to": pick("occurred_to"),
-        "reported_at": pick("reported_at"),
+    occurred_from, occurred_to, reported_at = (
+        pick("occurred_from"),
+        pick("occurred_to"),
+        pick("reported_at"),
+    )
+    times: Times = {
+        "occurred_from": occurred_from,
+        "occurred_to": occurred_to,
+        "reported_at": now if reported_at is None else reported_at,
     }
-    if times["reported_at"] is None:
-        times["reported_at"] = now
-    check_times(times["occurred_from"], times["occurred_to"], times["reported_at"])  # type: ignore[arg-type]
+    check_times(times["occurred_from"], times["occurred_to"], times["reported_at"])
     return times
 
 

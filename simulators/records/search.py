@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, or_, select
 
 from simulators.core.problems import Problem
 from simulators.domain.identifiers import normalise_cro_number, normalise_pnc_id
@@ -114,7 +114,7 @@ def _candidates_stmt(
     dob: bool,
     pnc: bool,
     cro: bool,
-) -> Select:
+) -> Select[Any]:
     """Name-key rows of active nominals meeting every criterion, for one shape of criteria.
 
     Built once per shape (values are bound parameters): building the statement for each search
@@ -156,14 +156,14 @@ def _candidates_stmt(
 
 
 @functools.lru_cache(maxsize=8)
-def _identified_stmt(t: RecordsTables, pnc: bool, cro: bool) -> Select:
+def _identified_stmt(t: RecordsTables, pnc: bool, cro: bool) -> Select[Any]:
     """Ids of active nominals holding the identifiers asked for (no name criteria)."""
     n = t.nominals
     return select(n.c.nominal_id).where(*_identifier_conditions(t, pnc, cro)).limit(MAX_CANDIDATES)
 
 
 @functools.lru_cache(maxsize=8)
-def _rows_stmt(t: RecordsTables) -> Select:
+def _rows_stmt(t: RecordsTables) -> Select[Any]:
     """The nominals of one page (still active: on PostgreSQL each statement sees its own snapshot)."""
     n = t.nominals
     return select(n).where(n.c.nominal_id.in_(bindparam("ids", expanding=True)), n.c.merged_into.is_(None))
@@ -172,7 +172,7 @@ def _rows_stmt(t: RecordsTables) -> Select:
 def _identifier_conditions(t: RecordsTables, pnc: bool, cro: bool) -> list[Any]:
     """Active nominals holding the PNC ID / CRO number asked for."""
     n = t.nominals
-    conds = [n.c.merged_into.is_(None)]
+    conds: list[ColumnElement[bool]] = [n.c.merged_into.is_(None)]
     if pnc:
         conds.append(n.c.pnc_id == bindparam("pnc_id"))
     if cro:
@@ -193,8 +193,9 @@ def _name_candidates(
     for part, query in (("surname", surname), ("forename", forename)):
         compared = _compared_keys(query) if query else None
         shape.append(compared)
-        for i in compared or ():
-            params[f"{part}_{i}"] = query[i]  # type: ignore[index]
+        if query and compared:
+            for i in compared:
+                params[f"{part}_{i}"] = query[i]
     if c.date_of_birth:
         params.update(
             dob=c.date_of_birth, dob_end=c.date_of_birth + "~", dob_prefixes=dates.prefixes(c.date_of_birth)

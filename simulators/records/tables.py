@@ -45,6 +45,12 @@ def records_tables() -> RecordsTables:
         Column("sex", String(10), nullable=False),
         Column("date_of_birth", String(10)),
         Column("ethnicity", String(8)),
+        # Identity details since standard 1.1.0 (as recorded: legacy values may break the input rules).
+        Column("ni_number", String(16)),
+        Column("place_of_birth", String(100)),
+        Column("nationality", String(3)),
+        Column("self_defined_ethnicity", String(8)),
+        Column("officer_observed_ethnicity", String(8)),
         Column("address", JSON),
         Column("aliases", JSON, nullable=False),
         Column("warning_markers", JSON, nullable=False),

@@ -49,6 +49,13 @@ def expected_rows(role: str) -> set[str]:
         "read nominal: simulator CPU per request, no console",
         "read nominal: with the console, no page open",
         "read nominal: with the console's traffic page open",
+        "export: people/s",
+        "export: 200 people",
+        "import: people/s",
+        "import: 200 people",
+        "peak RSS export",
+        "peak RSS import",
+        "load suite: master + 2 local workers vs one process",
     }
     rows |= {f"{w}: {what}" for w in WORKLOADS for what in PER_WORKLOAD}
     return rows
@@ -78,6 +85,10 @@ def test_every_part_produces_its_rows(tmp_path: Path) -> None:
     assert overhead.value and overhead.baseline, overhead.note
     for system in ("records", "custody", "intelligence"):
         assert by_name[f"peak RSS {system}"].value > 0
+    for what in ("export", "import"):
+        assert by_name[f"{what}: people/s"].value and by_name[f"peak RSS {what}"].baseline
+    scaling = by_name["load suite: master + 2 local workers vs one process"]
+    assert scaling.value and scaling.baseline, scaling.note  # both generators reached the target
     fuzz = by_name["fuzz records: test cases/s"]
     assert fuzz.value and fuzz.baseline, fuzz.note
     for name in ("verify records --suite contracts: wall time", "verify records --suite fuzz: wall time"):

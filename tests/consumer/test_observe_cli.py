@@ -145,6 +145,14 @@ def test_the_pact_the_traffic_implies_verifies_against_the_reference(tmp_path: P
         "POST /nominals",
     ]
     assert pact["metadata"]["interop"]["left_out_exchanges"] == 1  # the update of its own record
+    read = pact["interactions"][1]  # a record of the seeded world: a state makes it on any provider
+    assert read["providerStates"][0]["name"].startswith("a nominal")
+    assert read["request"]["generators"]["path"] == {
+        "type": "ProviderState",
+        "expression": "/nominals/${nominal_id}",
+    }
+    assert read["response"]["generators"]["body"]["$.nominal_id"]["expression"] == "${nominal_id}"
+    assert "regex" in str(read["response"]["matchingRules"]["body"].get("$.date_of_birth"))
     proc = subprocess.run(
         [INTEROP, "verify", "--role", "records", "--pact", str(pacts / "Acme-App-records.json"),
          "--report-dir", str(tmp_path / "verified")],
@@ -152,4 +160,5 @@ def test_the_pact_the_traffic_implies_verifies_against_the_reference(tmp_path: P
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     checks = json.loads((tmp_path / "verified" / "report.json").read_text())["checks"]
-    assert len(checks) == 3 and all(c["status"] == "passed" for c in checks)
+    interactions = [c for c in checks if c["name"].startswith("Acme App -> records")]
+    assert len(interactions) == 3 and all(c["status"] == "passed" for c in checks)

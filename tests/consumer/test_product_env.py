@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.commands.verify import _product_env
 from harness.targets import open_target
+from harness.verification import _product_env
 
 SERVER = """
 import json, os, sys

@@ -213,3 +213,33 @@ def test_authorise_review_through_real_stack(systems, c):
     out = c.authorise(rec["custody_id"], auth, SERGEANT)
     assert out["clock"]["next_review_due"] == z(auth + 6 * H)
     assert RW
+
+
+def test_custody_history_follows_a_merge_in_records(c, rc):
+    """Custody follows records' merges from its change feed (issue 23, item 4): a record booked on a
+    nominal later merged away is found by the survivor's id, and by the old id too."""
+    people = [
+        rc.create_nominal(
+            {
+                "surname": "Mergecustody",
+                "forenames": ["Sam"],
+                "sex": "unknown",
+                "date_of_birth": "1990-04-01",
+                "address": {"line1": "1 High Street", "town": "Leeds", "postcode": "LS1 1AA"},
+            }
+        )["nominal_id"]
+        for _ in range(2)
+    ]
+    survivor, duplicate = people
+    booked = c.book(booking(NOW - 2 * H, detainee={"nominal_id": duplicate}))
+    assert booked["nominal_id"] == duplicate
+
+    def history(nid: str) -> list[str]:
+        return [
+            r["custody_id"] for r in c.get("/custody-records", params={"nominal_id": nid}).json()["items"]
+        ]
+
+    assert booked["custody_id"] not in history(survivor)
+    rc.merge_nominals(survivor, duplicate)
+    assert booked["custody_id"] in history(survivor)
+    assert booked["custody_id"] in history(duplicate)

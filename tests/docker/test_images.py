@@ -23,7 +23,7 @@ import requests
 
 from harness.docker_target import LABEL, LABEL_PID, LOG_FILE
 from harness.suites import available_suites
-from simulators.core.server import free_port, port_in_use
+from simulators.core.server import HealthTimeout, free_port, port_in_use, wait_for_health
 from tests.docker.compose_sdk import ComposeCli, ComposeProject, compose_command
 from tests.docker.conftest import REPO, run_cli
 
@@ -91,24 +91,19 @@ def simulator_image(docker_client: Any, base_images: dict[str, str]) -> str:
 
 
 def _wait_health(urls: dict[str, str], timeout: float, logs: Any = None) -> dict[str, dict[str, Any]]:
+    """Each system's /health answer once all answer 200 (they start together: one deadline)."""
     deadline = time.monotonic() + timeout
     answers: dict[str, dict[str, Any]] = {}
-    while len(answers) < len(urls):
-        for system, url in urls.items():
-            if system in answers:
-                continue
-            try:
-                resp = requests.get(url + "/health", timeout=2)
-                if resp.status_code == 200:
-                    answers[system] = resp.json()
-            except requests.RequestException:
-                pass
-        if time.monotonic() > deadline:
+    for system, url in urls.items():
+        try:
+            answers[system] = wait_for_health(
+                url, max(0.0, deadline - time.monotonic()), ok_only=True, interval=0.5
+            ).json()
+        except HealthTimeout:
             pytest.fail(
                 f"no /health from {sorted(set(urls) - set(answers))} in {timeout:.0f}s: "
                 f"{logs() if logs else ''}"
             )
-        time.sleep(0.5)
     return answers
 
 

@@ -30,10 +30,10 @@ from tests.simkit import RunningSim, start_system
 SYSTEMS = ("records", "custody", "intelligence")
 METHODS = ("get", "post", "put", "patch", "delete")
 ALL_SCOPES = {
-    "records": "records:read records:write",
-    "custody": "custody:read custody:write",
+    "records": "records:read records:write records:export records:import",
+    "custody": "custody:read custody:write custody:export custody:import",
     "intelligence": "intelligence:read intelligence:read:restricted intelligence:write "
-    "intelligence:audit intelligence:indicator",
+    "intelligence:audit intelligence:indicator intelligence:export intelligence:import",
 }
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 HUGE_INTEGER = "9" * 40

@@ -118,6 +118,7 @@ BASELINES: dict[str, tuple[list[str], dict[str, str]]] = {
     "up": ([], {}),
     "observe": ([], {"--duration": "1"}),
     "verify": ([], {"--role": "records", "--target": "http://127.0.0.1:9"}),
+    "migrate": ([], {"--from": "http://127.0.0.1:9", "--to": "reference"}),
     "scenario list": ([], {}),
     "scenario validate": ([str(SCENARIO)], {}),
     "scenario run": (["arrest-to-charge"], {}),
@@ -126,6 +127,7 @@ BASELINES: dict[str, tuple[list[str], dict[str, str]]] = {
     "evidence diff": (["<pack>", "<pack>"], {}),
     "standard bundle": ([], {"--out": "bundled"}),
     "standard diff": (["<openapi>", "<openapi>"], {}),
+    "standard site": ([], {"--out": "site"}),
 }
 
 
@@ -196,6 +198,8 @@ def values_for(command: str, param: Any) -> dict[str, str]:
 REFUSED_FOR_CONTENT = {
     ("verify", "--pact", "file"): "not a pact file",
     ("verify", "--auth", "file"): "not a YAML auth file",
+    ("migrate", "--from-auth", "file"): "not a YAML auth file",
+    ("migrate", "--to-auth", "file"): "not a YAML auth file",
     ("observe", "--faults", "file"): "not a YAML fault plan",
     ("scenario run", "--dir", "dir"): "an empty folder has no scenario of the baseline's name",
     ("accept", "--profile", "file"): "not a YAML profile",
@@ -303,6 +307,7 @@ def guarded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         return raiser
 
     import harness.commands.compare
+    import harness.standard.site
     import simulators.population
 
     monkeypatch.setattr(socket.socket, "bind", stop("socket bind (a server or a free port)"))
@@ -310,6 +315,7 @@ def guarded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(subprocess.Popen, "__init__", stop("a child process"))
     monkeypatch.setattr(simulators.population, "write_population", stop("writing the population"))
     monkeypatch.setattr(harness.commands.compare, "write_comparison", stop("writing the comparison"))
+    monkeypatch.setattr(harness.standard.site, "build_site", stop("building the site"))
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("INTEROP_HOME", str(tmp_path / "home"))
     for role in ("RECORDS", "CUSTODY", "INTELLIGENCE"):

@@ -26,7 +26,7 @@ from harness.engine import RunContext, VerificationRun
 from harness.engine.events import Event
 from harness.oracle.oracle import GROUP as ORACLE_GROUP
 from harness.suites.contracts import ContractsSuite
-from simulators.core.server import ServerThread, free_port
+from simulators.core.server import ServerStopped, ServerThread, free_port, wait_for_health
 from tests.simkit import RunningSim, start_system
 
 INTEROP = [sys.executable, "-m", "harness.cli"]
@@ -339,13 +339,13 @@ def test_verify_against_interop_up_passes_for_every_role(tmp_path: Path) -> None
             for i, role in enumerate(("records", "custody", "intelligence"))
         }
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert up.poll() is None, up.stderr.read() if up.stderr else ""
+        for url in urls.values():
             try:
-                if all(requests.get(u + "/health", timeout=1).ok for u in urls.values()):
-                    break
-            except requests.RequestException:
-                time.sleep(0.3)
+                wait_for_health(
+                    url, deadline - time.monotonic(), alive=lambda: up.poll() is None, ok_only=True
+                )
+            except ServerStopped:
+                raise AssertionError(up.stderr.read() if up.stderr else "") from None
         for role, url in urls.items():
             out = tmp_path / f"report-{role}"
             r = cli(

@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 
+from harness.engine.operations import operations
 from harness.errors import InteropError
 from harness.fuzz.auth import forge
 from harness.fuzz.curl import SentRequest, to_curl
 from harness.fuzz.engine import ends_one_pass
 from harness.fuzz.options import DEFAULT_MAX_TIME_S, FuzzOptions
-from harness.fuzz.spec import fuzzable, operations, role_scopes, wrong_scopes
+from harness.fuzz.spec import fuzzable, role_scopes, wrong_scopes
 from tests.harness.fuzz_fixtures.gadgets_app import gadgets_spec
 
 needs_curl = pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")

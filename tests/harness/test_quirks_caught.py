@@ -27,6 +27,8 @@ CASES = {
     "slow": ("intelligence", ["fuzz"], None),
     "review-every-10h": ("custody", ["scenarios"], None),
     "indicator-leak": ("intelligence", ["scenarios"], None),
+    "export-drops-aliases": ("records", ["portability"], None),
+    "export-rewrites-ids": ("records", ["portability"], None),
 }
 
 

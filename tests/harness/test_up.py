@@ -11,7 +11,7 @@ import time
 
 import requests
 
-from simulators.core.server import port_in_use
+from simulators.core.server import ServerStopped, port_in_use, wait_for_health
 
 
 def _free_base_port() -> int:
@@ -48,17 +48,13 @@ def test_up_serves_every_system_and_stops_cleanly(tmp_path):
     try:
         urls = [f"http://127.0.0.1:{base + i}" for i in range(3)]
         deadline = time.monotonic() + 120
-        ready: set[str] = set()
-        while len(ready) < 3 and time.monotonic() < deadline:
-            assert proc.poll() is None, proc.stderr.read()
-            for url in urls:
-                try:
-                    if requests.get(url + "/health", timeout=1).status_code == 200:
-                        ready.add(url)
-                except requests.RequestException:
-                    pass
-            time.sleep(0.3)
-        assert len(ready) == 3
+        for url in urls:
+            try:
+                wait_for_health(
+                    url, deadline - time.monotonic(), alive=lambda: proc.poll() is None, ok_only=True
+                )
+            except ServerStopped:
+                raise AssertionError(proc.stderr.read()) from None
         systems = [requests.get(u + "/health").json()["system"] for u in urls]
         assert systems == ["records", "custody", "intelligence"]
         r = requests.get(urls[0] + "/nominals")

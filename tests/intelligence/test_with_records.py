@@ -94,3 +94,31 @@ def test_records_down_means_no_report(pair):
     finally:
         records.sim("PUT", "/faults", json={"down": False})
     assert submit(intel, new_report([nid])).status_code == 201
+
+
+def test_a_report_on_a_merged_away_nominal_is_found_through_the_survivor(pair):
+    """Intelligence follows records' merges from its change feed (issue 23, item 4)."""
+    intel, records = pair
+    survivor, duplicate = new_nominal(records, "Followperson"), new_nominal(records, "Followperson")
+    r = submit(intel, new_report([duplicate], classification="OFFICIAL"))
+    assert r.status_code == 201, r.text
+    report_id = r.json()["report_id"]
+
+    def found(nid: str) -> bool:
+        page = call(intel, "GET", "/reports", "intelligence:read", params={"subject": nid}).json()
+        return report_id in [i["report_id"] for i in page["items"]]
+
+    def held(nid: str) -> bool:
+        return call(intel, "GET", f"/nominals/{nid}/indicator", INDICATOR).json()["intelligence_held"]
+
+    assert found(duplicate) and not found(survivor) and not held(survivor)
+    r = records_call(
+        records, "POST", f"/nominals/{survivor}/merges", "records:write", json={"duplicate_id": duplicate}
+    )
+    assert r.status_code == 200, r.text
+    # straight after the merge, by either id: the report is the survivor's
+    assert found(survivor) and found(duplicate)
+    assert held(survivor) and held(duplicate)
+    # and records' own view (the indicator it asks intelligence for) agrees
+    r = records_call(records, "GET", f"/nominals/{survivor}/intelligence-indicator", "records:read")
+    assert r.json()["intelligence_held"] is True

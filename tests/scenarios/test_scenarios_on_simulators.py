@@ -29,6 +29,7 @@ QUIRK_CASES = [
         "no value at /items/0/grading",
     ),
     ("unknown-detainee-merge", "records", "camel-case", "create-known-person", "keys nominalId, pncId"),
+    ("one-person-three-systems", "records", "camel-case", "known-person", "keys nominalId, pncId"),
     (
         "review-overdue",
         "custody",

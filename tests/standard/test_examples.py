@@ -22,9 +22,9 @@ from simulators.core.spec import load_spec
 from tests.simkit import POPULATION_CACHE
 
 SCOPES = {
-    "records": "records:read records:write",
-    "custody": "custody:read custody:write",
-    "intelligence": "intelligence:read intelligence:write",
+    "records": "records:read records:write records:export records:import",
+    "custody": "custody:read custody:write custody:export custody:import",
+    "intelligence": "intelligence:read intelligence:write intelligence:export intelligence:import",
 }
 
 # (system, METHOD, path template, example name), in story order; `binds` names what a 2xx answer
@@ -32,6 +32,7 @@ SCOPES = {
 STORY: list[tuple[str, str, str, str]] = [
     ("records", "POST", "/nominals", "minimal"),
     ("records", "POST", "/nominals", "with_pnc"),
+    ("records", "POST", "/nominals", "with_identity_details"),
     ("records", "PATCH", "/nominals/{nominal_id}", "add_marker"),
     ("records", "PATCH", "/nominals/{nominal_id}", "remove_pnc"),
     ("records", "POST", "/nominals/{nominal_id}/merges", "keying_error"),
@@ -46,19 +47,32 @@ STORY: list[tuple[str, str, str, str]] = [
     ("custody", "POST", "/custody-records/{custody_id}/rights", "rights"),
     ("custody", "POST", "/custody-records/{custody_id}/risk-assessment", "risk"),
     ("custody", "POST", "/custody-records/{custody_id}/property", "property"),
+    ("custody", "POST", "/custody-records/{custody_id}/appropriate-adults", "vulnerable"),
     ("custody", "POST", "/custody-records/{custody_id}/reviews", "review"),
     ("custody", "POST", "/custody-records/{custody_id}/reviews", "second_review"),
     ("custody", "POST", "/custody-records/{custody_id}/extensions", "extension"),
     ("custody", "POST", "/custody-records/{custody_id}/warrants", "warrant"),
+    ("custody", "POST", "/custody-records/{custody_id}/charge", "kept_for_court"),
     ("custody", "POST", "/custody-records/{custody_id}/outcome", "charged"),
+    ("custody", "POST", "/custody-records/{custody_id}/bail-extensions", "inspector"),
     ("intelligence", "POST", "/reports", "conditional"),
     ("intelligence", "PATCH", "/reports/{report_id}", "regrade"),
+    *(
+        step
+        for system in ("records", "custody", "intelligence")
+        for step in (
+            (system, "POST", "/bulk/exports", "incremental"),
+            (system, "POST", "/bulk/imports", "per_record"),
+            (system, "POST", "/bulk/imports/{import_id}/start", "unchecked"),
+        )
+    ),
 ]
 ID_OF = {
     "/nominals": "nominal_id",
     "/occurrences": "occurrence_id",
     "/custody-records": "custody_id",
     "/reports": "report_id",
+    "/bulk/imports": "import_id",
 }
 
 # A seeded nominal with a PNC ID and an address (Benjamin Russell), for the change that removes a PNC ID.
@@ -68,6 +82,10 @@ BIND: dict[tuple[str, str, str, str], dict[str, str]] = {
     # The survivor of the seeded duplicate the merge example names (Abbott; the duplicate is Abott).
     ("records", "POST", "/nominals/{nominal_id}/merges", "keying_error"): {
         "nominal_id": "a726ac2a-324f-4cf3-9ade-2f43e78d97ac"
+    },
+    # A seeded record released on pre-charge bail (Poole, bailed 2018-10-09), for a bail extension.
+    ("custody", "POST", "/custody-records/{custody_id}/bail-extensions", "inspector"): {
+        "custody_id": "eeff7b86-323a-4821-b26e-f415a6cc85a2"
     },
 }
 

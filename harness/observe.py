@@ -17,7 +17,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from harness.consumer.client import ProductClient, product_client, product_env
+from harness.consumer.container import listen_address, parse_container, run_container
 from harness.consumer.faults import FaultSchedule, FaultStep
+from harness.consumer.resilience import read_claims
 from harness.consumer.traffic import last_seq
 from harness.engine import RunContext, VerificationRun
 from harness.engine.events import Finding
@@ -27,11 +29,12 @@ from harness.suites.consumer import ConsumerSuite
 from simulators.core.config import SYSTEMS
 
 ROLE = "consumer"
+ACTIONS_FILE = "actions.ndjson"  # INTEROP_ACTIONS_FILE: what the product says it did, a JSON line each
 
 
 @contextmanager
 def reference_systems(
-    client: ProductClient, peers: dict[str, str], population: int, seed: int
+    client: ProductClient, peers: dict[str, str], population: int, seed: int, host: str = "127.0.0.1"
 ) -> Iterator[dict[str, str]]:
     """URLs of every system: the given peers, and reference simulators for the others."""
     if all(s in peers for s in SYSTEMS):
@@ -45,6 +48,7 @@ def reference_systems(
         seed=seed,
         external=peers,
         config_overrides={"clients_file": client.clients_file},
+        host=host,
     ) as eco:
         yield {s: eco.urls[s] for s in SYSTEMS}
 
@@ -109,17 +113,24 @@ def observe(
     except OSError as exc:
         raise InteropError(f"--report-dir {report_dir} cannot be created: {exc.strerror or exc}") from None
     client = product_client(home)
-    with reference_systems(client, peers, population, seed) as urls:
-        env = product_env(client, urls)
+    container = parse_container(command)
+    host = listen_address(container) if container else "127.0.0.1"
+    with reference_systems(client, peers, population, seed, host) as urls:
+        actions = report_dir / ACTIONS_FILE
+        actions.unlink(missing_ok=True)  # a product's claims of an earlier run are not this run's
+        env = {**product_env(client, urls), "INTEROP_ACTIONS_FILE": str(actions.resolve())}
         before = last_seq(urls, client.client_id)
         if announce is not None:
             announce(env)
         exit_code: int | None = 0
         with FaultSchedule(urls, list(faults or [])) as schedule:
-            if command:
+            if container:
+                exit_code = run_container(container, env, report_dir / "driver.log", duration)
+            elif command:
                 exit_code = run_driver(command, env, report_dir / "driver.log", duration)
             else:
                 wait(duration)
+            observed_until = time.time()
         ctx = RunContext(
             role=ROLE,
             target=command or "observed traffic",
@@ -130,6 +141,9 @@ def observe(
                 "consumer_urls": urls,
                 "consumer_client_id": client.client_id,
                 "consumer_after": before,
+                "consumer_faults": list(schedule.applied),
+                "consumer_actions_file": str(actions),
+                "consumer_observed_until": observed_until,
             },
             peers=peers,
             product=dict(product or {}),
@@ -142,6 +156,19 @@ def observe(
 
             name = (product or {}).get("name") or client.client_id
             write_pacts(read_traffic(urls, client.client_id, after=before), write_pact, name)
+        claims_error = read_claims(actions)[1]
+        if claims_error:
+            run.emit(
+                Finding(
+                    "consumer",
+                    "actions-file",
+                    "warning",
+                    "",
+                    "The product's list of completed actions could not be read in full",
+                    f"{claims_error} (INTEROP_ACTIONS_FILE, docs/consumers.md). Lost work was judged on "
+                    "the lines before it.",
+                )
+            )
         for error in schedule.errors:
             run.emit(
                 Finding(
