@@ -16,7 +16,7 @@ from rich.markup import escape
 
 from bench.harness_timing import HarnessOptions
 from bench.results import BenchReport
-from bench.runner import PARTS, BenchOptions, default_results_path, run_bench
+from bench.runner import OPTIONAL_PARTS, PARTS, BenchOptions, default_results_path, run_bench
 from bench.throughput import LoadOptions
 from harness.errors import InteropError
 
@@ -26,7 +26,14 @@ def parse_args(argv: list[str] | None) -> BenchOptions:
     p.add_argument("--people", type=int, default=100_000, help="population size (default 100,000)")
     p.add_argument("--naive-people", type=int, default=2_000, help="people for the naive generator baseline")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated, from {', '.join(PARTS)}")
+    p.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"comma-separated, from {', '.join(PARTS)} (default: all) and {', '.join(OPTIONAL_PARTS)}",
+    )
+    p.add_argument(
+        "--bigpop-people", type=int, default=1_000_000, help="people of the bigpop part (default 1,000,000)"
+    )
     p.add_argument(
         "--home",
         type=Path,
@@ -55,9 +62,9 @@ def parse_args(argv: list[str] | None) -> BenchOptions:
     p.add_argument("--max-time", type=float, help="fuzz time budget in seconds (default: the harness's)")
     a = p.parse_args(argv)
     parts = tuple(x.strip() for x in a.parts.split(",") if x.strip())
-    unknown = [x for x in parts if x not in PARTS]
+    unknown = [x for x in parts if x not in PARTS + OPTIONAL_PARTS]
     if unknown:
-        p.error(f"unknown part {unknown[0]!r}; choose from {', '.join(PARTS)}")
+        p.error(f"unknown part {unknown[0]!r}; choose from {', '.join(PARTS + OPTIONAL_PARTS)}")
     return BenchOptions(
         people=a.people,
         naive_people=a.naive_people,
@@ -65,6 +72,7 @@ def parse_args(argv: list[str] | None) -> BenchOptions:
         parts=parts,
         home=a.home,
         results=a.results,
+        bigpop_people=a.bigpop_people,
         load=LoadOptions(
             duration=a.duration, warmup=a.warmup, connections=a.connections, tool=a.loadgen, seed=a.seed
         ),

@@ -1,8 +1,9 @@
 """The throughput baseline: a minimal Flask JSON endpoint served exactly as a simulator is.
 
-Same server (waitress via `create_server`), same threads, its own child process like each
-simulator under `interop up`; it answers `GET /ok` with `{"ok": true}` and does nothing else, so
-the ratio of a simulator's rate to this one's is what the simulator's own work costs.
+Same server (granian, or waitress where granian is not installed: simulators/serve.py), same
+threads, its own child process like each simulator under `interop up`; it answers `GET /ok`
+with `{"ok": true}` and does nothing else, so the ratio of a simulator's rate to this one's is
+what the simulator's own work costs.
 
 Run: ``python -m bench.minimal --port N [--threads 8]``.
 """
@@ -24,7 +25,7 @@ import requests
 from flask import Flask, jsonify
 from waitress.server import create_server
 
-from simulators.serve import GIL_SWITCH_SECONDS
+from simulators.serve import GIL_SWITCH_SECONDS, choose_server
 
 PATH = "/ok"
 REPO = Path(__file__).resolve().parent.parent
@@ -47,6 +48,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="[minimal] %(levelname)s %(message)s")
+    if choose_server("auto") == "granian":  # the simulators' server: the comparison stays fair
+        from granian import Granian
+        from granian.constants import Interfaces
+        from granian.log import LogLevels
+
+        Granian(
+            "bench.servers:minimal_app",
+            address=args.host,
+            port=args.port,
+            interface=Interfaces.WSGI,
+            blocking_threads=args.threads,
+            factory=True,
+            websockets=False,
+            log_level=LogLevels.error,
+        ).serve()
+        return 0
     sys.setswitchinterval(GIL_SWITCH_SECONDS)  # the simulators' setting (simulators/serve.py)
     server = create_server(
         create_app(), host=args.host, port=args.port, threads=args.threads, ident="interop"

@@ -31,14 +31,18 @@ from bench.bulk import measure_bulk
 from bench.console_overhead import measure_console_overhead
 from bench.harness_timing import HarnessOptions, measure_harness
 from bench.load_scaling import measure_load_scaling
-from bench.memory import peak_rss_mb
+from bench.memory import peak_rss_tree_mb, serving_pid
 from bench.minimal import PATH as MINIMAL_PATH
 from bench.minimal import MinimalServer
+from bench.prism import measure_prism
 from bench.results import BenchReport, Figure, at_least, below
 from bench.throughput import LoadOptions, choose_tool, measure_throughput
+from bench.workers import measure_workers
 from harness.ecosystem import Ecosystem, EcosystemSpec
 
-PARTS = ("population", "loadgen", "throughput", "memory", "console", "harness", "bulk")
+PARTS = ("population", "loadgen", "throughput", "prism", "workers", "memory", "console", "harness", "bulk")
+# Parts run only when asked for (`--parts bigpop`): a large force's population takes many minutes.
+OPTIONAL_PARTS = ("bigpop",)
 MEMORY_TARGET_MB = 300.0
 START_TIMEOUT_S = 900.0
 
@@ -55,6 +59,7 @@ class BenchOptions:
     results: Path | None = None
     load: LoadOptions = field(default_factory=LoadOptions)
     harness: HarnessOptions = field(default_factory=HarnessOptions)
+    bigpop_people: int = 1_000_000
 
 
 def default_results_path() -> Path:
@@ -113,10 +118,10 @@ def _generate_population(options: BenchOptions, home: Path, log: Callable[[str],
 
 def _memory_figures(eco: Ecosystem, minimal: MinimalServer, label: str) -> list[Figure]:
     """Peak RSS of each simulator process, against the minimal server's."""
-    base = peak_rss_mb(minimal.proc.pid) if minimal.proc else None
+    base = peak_rss_tree_mb(minimal.proc.pid) if minimal.proc else None
     figures = []
     for system, proc in eco.procs.items():
-        value = peak_rss_mb(proc.pid)
+        value = peak_rss_tree_mb(proc.pid)
         figures.append(
             Figure(
                 "memory",
@@ -169,7 +174,14 @@ def run_bench(options: BenchOptions, console: Console) -> BenchReport:
             t = time.perf_counter()
             report.add(measure_load_scaling(log, steady_s=max(2.0, 2 * options.load.duration)))
             timings["loadgen"] = time.perf_counter() - t
-        if not {"throughput", "memory", "console", "harness"} & set(options.parts):
+        if "bigpop" in options.parts:
+            from bench.bigpop import measure_bigpop
+
+            log("[bold]a large force's population[/]")
+            t = time.perf_counter()
+            report.add(measure_bigpop(options.bigpop_people, options.seed, home, options.load, log))
+            timings["bigpop"] = time.perf_counter() - t
+        if not {"throughput", "prism", "workers", "memory", "console", "harness"} & set(options.parts):
             _bulk_part(options, home, report, timings, log, source_home=None)
             return report
         spec = EcosystemSpec(
@@ -209,6 +221,25 @@ def run_bench(options: BenchOptions, console: Console) -> BenchReport:
                         )
                     )
                     timings["throughput"] = time.perf_counter() - t
+                population_dir = home / "population" / _cache_key(options)
+                if "prism" in options.parts:
+                    log("[bold]against Prism[/] (the same workloads, back to back)")
+                    t = time.perf_counter()
+                    tool = choose_tool(options.load.tool)
+                    report.add(
+                        measure_prism(urls, population_dir, home / "issuer-key.json", options.load, tool, log)
+                    )
+                    timings["prism"] = time.perf_counter() - t
+                if "workers" in options.parts:
+                    log("[bold]worker processes[/]: records with 1, 2 and 1 workers")
+                    t = time.perf_counter()
+                    tool = choose_tool(options.load.tool)
+                    report.add(
+                        measure_workers(
+                            home, options.people, options.seed, population_dir, options.load, tool, log
+                        )
+                    )
+                    timings["workers"] = time.perf_counter() - t
                 if "memory" in options.parts:
                     after = "after the load runs" if "throughput" in options.parts else "idle (no load runs)"
                     report.add(
@@ -218,7 +249,9 @@ def run_bench(options: BenchOptions, console: Console) -> BenchReport:
                     log("[bold]web console overhead[/]")
                     t = time.perf_counter()
                     report.add(
-                        measure_console_overhead(urls, eco.procs["records"].pid, home, options.load, log)
+                        measure_console_overhead(
+                            urls, serving_pid(eco.procs["records"].pid), home, options.load, log
+                        )
                     )
                     timings["console"] = time.perf_counter() - t
                 if "harness" in options.parts:
@@ -227,7 +260,7 @@ def run_bench(options: BenchOptions, console: Console) -> BenchReport:
                     report.add(measure_harness(urls, home, options.harness, log))
                     timings["harness"] = time.perf_counter() - t
                 if "memory" in options.parts:
-                    ends = {s: peak_rss_mb(p.pid) for s, p in eco.procs.items()}
+                    ends = {s: peak_rss_tree_mb(p.pid) for s, p in eco.procs.items()}
                     report.context["peak_rss_mb_at_end"] = ends
         finally:
             eco.stop()

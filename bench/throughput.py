@@ -320,7 +320,7 @@ def measure_throughput(
 
 def _baseline_figures(before: WorkloadResult, after: LoadResult, base_rps: float, tool: str) -> list[Figure]:
     note = (
-        f'minimal Flask {{"ok": true}}, same waitress settings; before {before.peak.rps:,.0f}, '
+        f'minimal Flask {{"ok": true}}, same server and threads; before {before.peak.rps:,.0f}, '
         f"after {after.rps:,.0f}; peak by {tool}, paced by Python"
     )
     failures = before.peak.failures + after.failures + (before.paced.failures if before.paced else 0)

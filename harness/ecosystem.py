@@ -37,6 +37,8 @@ class EcosystemSpec:
     # Systems played by something else (a vendor product): role -> base URL. Not started.
     external: dict[str, str] = field(default_factory=dict)
     threads: int = 8
+    # Server processes per system behind its one port (simulators/serve.py --workers).
+    workers: int = 1
     extra_env: dict[str, str] = field(default_factory=dict)
 
     def url(self, system: str) -> str:
@@ -148,6 +150,8 @@ class Ecosystem:
                 "--threads",
                 str(self.spec.threads),
             ]
+            if self.spec.workers != 1:
+                cmd += ["--workers", str(self.spec.workers)]
             with open(log_path, "w") as log:
                 self.procs[system] = subprocess.Popen(
                     cmd, env=self._env(system), stdout=log, stderr=subprocess.STDOUT, text=True

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -14,6 +15,10 @@ from rich.markup import escape
 from harness.cli_values import ChoiceValue, PathValue, UrlValue
 from harness.errors import InteropError
 from simulators.core.config import SYSTEMS
+
+if TYPE_CHECKING:  # imported when the command runs (a quick `interop --help`)
+    from harness.auth import AuthConfig
+    from harness.portability.migration import Side
 
 REFERENCE = "reference"
 REFERENCE_POPULATION = 200  # people in a seeded reference source (the default world of `interop up`, smaller)
@@ -37,16 +42,16 @@ def _reference(role: str, population: int) -> Iterator[str]:
         yield eco.urls[role]
 
 
-def _side(stack: ExitStack, role: str, given: str, config: object, *, source: bool) -> object:
+def _side(stack: ExitStack, role: str, given: str, config: AuthConfig | None, *, source: bool) -> Side:
     from harness.auth import TargetTokens
     from harness.portability.migration import Side
 
     if given == REFERENCE:
         url = stack.enter_context(_reference(role, REFERENCE_POPULATION if source else 0))
         label = "the seeded reference system" if source else "a fresh reference system"
-        tokens = TargetTokens(url, auth=config)  # type: ignore[arg-type]
+        tokens = TargetTokens(url, auth=config)
         return Side(label, url, tokens, origin="reference")
-    tokens = TargetTokens(given, auth=config)  # type: ignore[arg-type]
+    tokens = TargetTokens(given, auth=config)
     tokens.require()  # unreachable, or refusing the credentials: one line, exit 2
     return Side(given, given, tokens)
 
@@ -112,7 +117,7 @@ def register(app: typer.Typer) -> None:
         with ExitStack() as stack:  # both auth files are read before anything starts
             src = _side(stack, role, source, configs[0], source=True)
             dst = _side(stack, role, target, configs[1], source=False)
-            rehearsal = rehearse(role, src, dst)  # type: ignore[arg-type]
+            rehearsal = rehearse(role, src, dst)
         summary = rehearsal.to_dict()
         _, page = write_rehearsal(summary, out)
         t = summary["totals"]

@@ -19,6 +19,7 @@ from simulators.core.auth import VENDOR_CLIENT, Issuer, load_clients
 from simulators.core.config import DEFAULT_PORTS, SYSTEMS, default_home
 
 console = Console(stderr=True)
+WORKERS_MAX = 16
 
 
 def parse_pairs(values: list[str] | None, what: str) -> dict[str, str]:
@@ -58,6 +59,7 @@ def spec_from_options(
     external: list[str] | None,
     defect_rate: float | None = None,
     quirks: list[str] | None = None,
+    workers: int = 1,
 ) -> EcosystemSpec:
     ext = parse_pairs(external, "--external")
     for role, url in ext.items():
@@ -78,6 +80,13 @@ def spec_from_options(
         )
     if db is not None:
         check_db_syntax(db)
+    if not 1 <= workers <= WORKERS_MAX:
+        raise InteropError(f"--workers must be from 1 to {WORKERS_MAX}")
+    if workers > 1:
+        from simulators.serve import choose_server
+
+        if choose_server("auto") != "granian":
+            raise InteropError("--workers above 1 needs the granian server: pip install granian")
     return EcosystemSpec(
         systems=chosen,
         ports=ports,
@@ -88,6 +97,7 @@ def spec_from_options(
         external=ext,
         defect_rate=defect_rate,
         extra_env=parse_quirks(quirks),
+        workers=workers,
     )
 
 
@@ -162,6 +172,13 @@ def register(app: typer.Typer) -> None:
             help="Port of the web console (docs/console.md).",
         ),
         no_console: bool = typer.Option(False, "--no-console", help="Do not serve the web console."),
+        workers: int = typer.Option(
+            1,
+            "--workers",
+            min=1,
+            max=WORKERS_MAX,
+            help="Server processes per system, behind its one port (they share its state).",
+        ),
         console_host: str = typer.Option(
             "127.0.0.1",
             "--console-host",
@@ -178,7 +195,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start every simulator (or --systems) with a seeded population; Ctrl-C stops them all."""
         spec = spec_from_options(
-            systems, seed, population, db, home, base_port, external, defect_rate, quirks
+            systems, seed, population, db, home, base_port, external, defect_rate, quirks, workers
         )
         console_settings = None
         if not no_console:

@@ -14,7 +14,7 @@ from harness.console import sse
 from harness.console.runs import ConsoleRun, RunRequest
 from harness.console.state import state
 from harness.errors import BadInput
-from harness.suites import SUITE_CLASSES
+from harness.suites import ALL_SUITES, SUITE_CLASSES
 from simulators.core.config import SYSTEMS
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
@@ -80,7 +80,9 @@ def _request_from_form(st: Any) -> RunRequest:
         if not low <= value <= high:
             raise FormError(f"{key.replace('_', ' ')}: between {low} and {high}")
         options[key] = value
-    return RunRequest(role, target.rstrip("/"), suites or list(SUITE_CLASSES.keys()), options, _auth_file(st))
+    # Nothing ticked: the default suites, as `interop verify` runs them; the opt-in ones (load,
+    # consumer, portability) put data or load into the product and run only when asked for.
+    return RunRequest(role, target.rstrip("/"), suites or list(ALL_SUITES), options, _auth_file(st))
 
 
 def _auth_file(st: Any) -> Any:

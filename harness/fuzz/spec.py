@@ -49,11 +49,14 @@ def role_scopes(spec: dict[str, Any]) -> list[str]:
 def wrong_scopes(op: Operation, spec: dict[str, Any], role: str) -> list[str]:
     """A scope set that must not be enough for `op`.
 
-    Preferably the role's other scopes (a read-only token must not write); when the operation
-    needs all of them, another system's read scope (a records token must not read custody).
+    One of the role's other scopes, the plain read or write one first (a read-only token must not
+    write, a write token must not export): any client a product gives the harness holds those,
+    while a set of every other scope (export, import, restricted reads) is often refused. When the
+    operation needs all of them, another system's read scope (a records token must not read custody).
     """
     others = sorted(set(role_scopes(spec)) - op.required_scopes)
     if others:
-        return others
+        plain = [s for s in others if s.endswith((":read", ":write"))]
+        return [(plain or others)[0]]
     peer = next((s for s in SYSTEMS if s != role), "records")
     return [f"{peer}:read"]

@@ -39,16 +39,40 @@ from simulators.core.spec import (
 from simulators.core.state import SharedState
 from simulators.core.tables import core_tables
 from simulators.core.traffic import TrafficLog, traffic_entry
-from simulators.core.validation import SpecValidator
+from simulators.core.validation import SpecValidator, deferred_check
+
+try:
+    import orjson
+except ImportError:  # an image built before orjson was added: the standard library encodes
+    orjson = None  # type: ignore[assignment]  # an optional module: mypy knows only the module type
 
 log = logging.getLogger("interop.simulator")
+_COMPACT = (",", ":")
+# Dates as Flask's default encodes them (its `default`), not orjson's RFC 3339.
+_ORJSON_OPTIONS = (orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS) if orjson else 0
 
 MAX_BODY_BYTES = 1024 * 1024
 
 
 class _JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, encoded by orjson when it is installed (a nominal ~9 -> ~1 us, a search page
+    of twenty ~150 us less); anything orjson refuses (an integer beyond 64 bits, a lone surrogate,
+    a non-string key) or a pretty-printed answer goes through the standard library as before."""
+
     sort_keys = False
     ensure_ascii = False
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        if (
+            orjson is not None
+            and kwargs.keys() <= {"separators"}
+            and kwargs.get("separators", _COMPACT) == _COMPACT
+        ):
+            try:
+                return orjson.dumps(obj, default=self.default, option=_ORJSON_OPTIONS).decode()
+            except TypeError:  # orjson.JSONEncodeError: let the standard library decide
+                pass
+        return super().dumps(obj, **kwargs)
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         """Every request body is parsed here: too deep a nesting is a 400 (json_depth.py)."""
@@ -155,13 +179,21 @@ def create_simulator_app(
         quirky = bool(g.get("quirks"))
         if quirky:
             response = quirks.after(ctx, response, op_label)
+        logged = config.traffic_log and not request.path.startswith("/_sim")
+        check = None
         if op_label and config.response_validation != "off":
-            messages = ctx.validator.validate_response(g.template, g.method, response)
-            response_valid = not messages
-            if messages:
-                log.error("RESPONSE BREAKS %s.yaml on %s: %s", config.system, op_label, "; ".join(messages))
+            if config.response_validation == "log" and logged:
+                # Off the request path: the traffic-log writer validates after the answer is sent.
+                check = deferred_check(ctx.validator, config.system, op_label, g.template, g.method, response)
+            else:
+                messages = ctx.validator.validate_response(g.template, g.method, response)
+                response_valid = not messages
+                if messages:
+                    log.error(
+                        "RESPONSE BREAKS %s.yaml on %s: %s", config.system, op_label, "; ".join(messages)
+                    )
                 # A quirky simulator plays a non-conformant product on purpose: logged, never raised.
-                if config.response_validation == "raise" and not quirky:
+                if messages and config.response_validation == "raise" and not quirky:
                     response = problem_response(
                         Problem(
                             "internal-error",
@@ -169,7 +201,7 @@ def create_simulator_app(
                             response_errors=messages,
                         )
                     )
-        if config.traffic_log and not request.path.startswith("/_sim"):
+        if logged:
             principal = g.get("principal")
             try:
                 entry = traffic_entry(
@@ -183,8 +215,9 @@ def create_simulator_app(
                     response_valid=response_valid,
                     errors=list(g.get("errors", [])) + [{"response": m} for m in messages],
                     redact_bodies=bool(g.get("redact_traffic")),
+                    signed_client=ctx.issuer.signed_client,
                 )
-                ctx.traffic.append(entry)
+                ctx.traffic.append(entry, check=check)
             except Exception:  # the log must never break the exchange it records
                 log.exception("could not write the traffic log")
         return response

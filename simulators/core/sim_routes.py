@@ -9,7 +9,7 @@ clock control, faults, captured traffic.
 from __future__ import annotations
 
 import math
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -88,7 +88,7 @@ def _json_body() -> dict[str, Any]:
     return body
 
 
-def _wall_time(value: Any) -> str | None:
+def _wall_time(value: datetime | None) -> str | None:
     """A wall-clock instant with milliseconds (SQLite hands it back naive, in UTC)."""
     if value is None:
         return None

@@ -8,6 +8,11 @@ Why a writer thread: an insert and a commit per request cost ~0.7 ms and seriali
 on SQLite's write lock. Requests now queue their entry; one thread writes the queue in batches
 (one transaction each) every `FLUSH_SECONDS`, and anything that reads the log (`/_sim/traffic`,
 tests, shutdown) calls `flush()` first, so a reader in the same process never misses an exchange.
+
+In response validation's default "log" mode the writer also validates each response (a `check`
+queued with its entry, see validation.deferred_check) before it stores the entry: a breach is
+still recorded (`response_valid` false, the messages in `errors`) and logged, but the request that
+caused it was answered without waiting for it.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -28,6 +35,9 @@ from simulators.core.db import Database
 
 MAX_BODY = 4096
 FLUSH_SECONDS = 0.05
+# A sibling worker's writer wakes, gathers for FLUSH_SECONDS and commits: twice that, and more.
+SIBLING_SETTLE_SECONDS = 3 * FLUSH_SECONDS
+WORKERS_VAR = "INTEROP_WORKERS"  # set by simulators/serve.py for its workers
 IDLE_EXIT_SECONDS = 5.0
 log = logging.getLogger("interop.simulator")
 
@@ -53,17 +63,15 @@ def token_request_client(request: Request) -> str | None:
     return (request.form.get("client_id") or "")[:128] or None
 
 
-def bearer_client(request: Request) -> str | None:
-    """The client of a bearer token this system signed, on a request no operation attributed: an
-    undocumented path, or a refusal (an expired token's 401). A token it did not sign is not
-    attributed."""
-    from simulators.core.context import sim
-
+def bearer_client(request: Request, signed_client: Callable[[str], str | None]) -> str | None:
+    """The client of a bearer token this system signed (`signed_client`: the issuer's), on a request
+    no operation attributed: an undocumented path, or a refusal (an expired token's 401). A token
+    it did not sign is not attributed."""
     scheme, _, token = (request.headers.get("Authorization") or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     try:
-        return sim().issuer.signed_client(token.strip())
+        return signed_client(token.strip())
     except Exception:  # malformed beyond what the decoder reports: not attributed
         return None
 
@@ -100,6 +108,7 @@ def traffic_entry(
     response_valid: bool | None,
     errors: list[Any],
     redact_bodies: bool = False,
+    signed_client: Callable[[str], str | None] | None = None,
 ) -> dict[str, Any]:
     """One exchange as a traffic-log row.
 
@@ -111,8 +120,8 @@ def traffic_entry(
     token_request = request.path == TOKEN_PATH
     if token_request:
         client_id = client_id or token_request_client(request)
-    elif client_id is None and (operation is None or response.status_code == 401):
-        client_id = bearer_client(request)
+    elif signed_client and client_id is None and (operation is None or response.status_code == 401):
+        client_id = bearer_client(request, signed_client)
     request_body = None
     if token_request:
         request_body = _token_request_body(request)
@@ -138,45 +147,78 @@ def traffic_entry(
     }
 
 
+Check = Callable[[], list[str]]
+
+
+def _checked(entry: dict[str, Any], check: Check | None) -> dict[str, Any]:
+    """The entry with its deferred response validation's outcome filled in."""
+    if check is None:
+        return entry
+    try:
+        messages = check()
+    except Exception:  # a validator failure must not lose the exchange: recorded as unchecked
+        log.exception("could not validate the response to %s %s", entry.get("method"), entry.get("path"))
+        return entry
+    entry["response_valid"] = not messages
+    if messages:
+        entry["errors"] = [*entry.get("errors", []), *({"response": m} for m in messages)]
+    return entry
+
+
 class TrafficLog:
     """Queued, batched writes of exchanges to one system's traffic table."""
 
     def __init__(self, db: Database, table: Table) -> None:
         self._db = db
         self._table = table
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[tuple[dict[str, Any], Check | None]] = []
         self._lock = threading.Lock()  # guards _pending and _thread
         self._write_lock = threading.Lock()  # one batch at a time, so rows keep their order
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._siblings = int(os.environ.get(WORKERS_VAR) or 1) > 1
 
-    def append(self, entry: dict[str, Any]) -> None:
-        """Queue one exchange; the writer thread stores it within `FLUSH_SECONDS`."""
+    def append(self, entry: dict[str, Any], check: Check | None = None) -> None:
+        """Queue one exchange; the writer thread stores it within `FLUSH_SECONDS`, after running
+        `check` (the response's validation, when deferred) to fill in `response_valid`."""
         with self._lock:
             if self._closed:
                 return
-            self._pending.append(entry)
+            self._pending.append((entry, check))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="traffic-log", daemon=True)
                 self._thread.start()
         self._wake.set()
 
     def flush(self) -> None:
-        """Write everything queued so far, now (before the log is read)."""
+        """Write everything queued so far, now (before the log is read).
+
+        With sibling worker processes (`interop up --workers N`) their queues are not this
+        process's to write: a reader then also waits out one writer round (`SIBLING_SETTLE_SECONDS`),
+        by when each sibling has stored what it answered before this read began."""
+        self._write()
+        if self._siblings:
+            time.sleep(SIBLING_SETTLE_SECONDS)
+
+    def _write(self) -> None:
         with self._write_lock:
             with self._lock:
                 batch, self._pending = self._pending, []
             if not batch:
                 return
+            rows = [_checked(entry, check) for entry, check in batch]
             try:
                 with self._db.transaction() as s:
-                    s.execute(self._table.insert(), batch)
+                    s.execute(self._table.insert(), rows)
             except Exception:  # the log must never break the exchanges it records
                 log.exception("could not write %d traffic log entries", len(batch))
 
     def discard(self) -> None:
-        """Drop what is queued (the log is being emptied)."""
+        """Drop what is queued (the log is being emptied). With sibling workers, first wait out one
+        writer round, so what they answered before the log was emptied is emptied with it."""
+        if self._siblings:
+            time.sleep(SIBLING_SETTLE_SECONDS)
         with self._write_lock, self._lock:
             self._pending = []
 
@@ -188,7 +230,7 @@ class TrafficLog:
         self._wake.set()
         if thread is not None:
             thread.join(timeout=10)
-        self.flush()
+        self._write()
 
     def _run(self) -> None:
         while not self._closed:
@@ -200,4 +242,4 @@ class TrafficLog:
                 continue
             self._wake.clear()
             time.sleep(FLUSH_SECONDS)  # let a burst gather into one batch (one commit)
-            self.flush()
+            self._write()

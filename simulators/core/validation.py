@@ -8,16 +8,21 @@ compiled schemas (schemas.py explains why they are compiled rather than openapi-
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import Request
+from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Response
 
 from simulators.core.request_check import RequestChecker, ValidationOutcome
 from simulators.core.response_check import ResponseChecker
 from simulators.core.schemas import CompiledSchemas
 
-__all__ = ["SpecValidator", "ValidationOutcome"]
+__all__ = ["SpecValidator", "ValidationOutcome", "deferred_check"]
+
+log = logging.getLogger("interop.simulator")
 
 
 class SpecValidator:
@@ -43,3 +48,24 @@ class SpecValidator:
             response.get_data(),
             response.headers,
         )
+
+
+def deferred_check(
+    validator: SpecValidator, system: str, label: str, template: str, method: str, response: Response
+) -> Callable[[], list[str]]:
+    """What `validate_response` would say, as a call for later: the traffic-log writer makes it
+    after the answer has gone (response validation "log" mode), so a request does not wait for
+    its own self-check. It keeps what it needs of the response (status, media type, body, a copy
+    of the headers) and logs a breach as the synchronous check does."""
+    if response.direct_passthrough:
+        return list
+    status, media_type = response.status_code, response.mimetype or ""
+    body, headers = response.get_data(), Headers(response.headers)
+
+    def check() -> list[str]:
+        messages = validator.responses.check(template, method, status, media_type, body, headers)
+        if messages:
+            log.error("RESPONSE BREAKS %s.yaml on %s: %s", system, label, "; ".join(messages))
+        return messages
+
+    return check

@@ -28,7 +28,6 @@ def create_app(
     booking.configured_prefix(config)  # a bad force prefix fails at start, not at the first booking
     tabs = custody_tables()
     extras: dict[str, Any] = {
-        "custody_tables": tabs,
         "custody_outbox_lock": threading.Lock(),
         "custody_worker_lock": threading.Lock(),
     }

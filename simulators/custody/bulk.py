@@ -28,14 +28,14 @@ from simulators.core.bulk.model import (
 )
 from simulators.core.clock import isoformat, parse_instant
 from simulators.core.problems import Problem
-from simulators.custody.store import aware, derived_columns, record_body
+from simulators.custody.store import aware, custody_state, derived_columns, record_body
 from simulators.custody.tables import CustodyTables
 
 _NUMBER = re.compile(r"^([A-Z]{2})-([0-9]{4})-([0-9]+)$")
 
 
 def _t(ctx: Any) -> CustodyTables:
-    return ctx.extras["custody_tables"]
+    return custody_state(ctx)
 
 
 # --- custody records ------------------------------------------------------------------------------

@@ -140,13 +140,14 @@ def extend_bail(custody_id: str) -> ResponseReturnValue:
                 )
             )
         bail_day, current = dates
+        released = d.released_at  # set: a record on bail was released
         at = instant(body.get("authorised_at")) or now
         until = date.fromisoformat(body["until"])
         by = officer(body["authorised_by"])
         court = body.get("court")
         raise_if(
             pace.check_not_future(at, now, "authorised_at")
-            or pace.check_order(d.released_at, at, "released_at", "authorised_at")  # type: ignore[arg-type]
+            or (pace.check_order(released, at, "released_at", "authorised_at") if released else None)
             or bail.check_bail_extension(bail_day, current, until, by["rank"], court_ordered=bool(court))
         )
         entry = {

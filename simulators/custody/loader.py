@@ -16,7 +16,7 @@ from typing import Any, overload
 
 from simulators.core.context import SimulatorContext
 from simulators.custody import clock as pace
-from simulators.custody.store import detention_of
+from simulators.custody.store import custody_state, detention_of
 
 BATCH = 2000
 _NUMBER = re.compile(r"^(.+)-([0-9]{4})-([0-9]+)$")
@@ -255,7 +255,7 @@ def load_population(ctx: SimulatorContext, folder: Path | str) -> None:
     """Insert every population custody record (executemany in batches), then set the counters."""
     from simulators.population import read_records
 
-    tabs = ctx.extras["custody_tables"]
+    tabs = custody_state(ctx)
     counters: dict[str, int] = {}
     with ctx.db.transaction() as s:
         for batch in _batches(read_records(Path(folder), "custody_records"), BATCH):

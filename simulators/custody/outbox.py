@@ -23,7 +23,7 @@ from simulators.core.clock import isoformat
 from simulators.core.context import SimulatorContext
 from simulators.core.events import record_event
 from simulators.custody.identify import records_client
-from simulators.custody.store import insert_timeline, write_transaction
+from simulators.custody.store import custody_state, insert_timeline, write_transaction
 
 log = logging.getLogger("interop.custody.outbox")
 
@@ -56,7 +56,7 @@ def outcome_payload(rec: dict[str, Any]) -> dict[str, Any]:
 
 
 def pending(ctx: SimulatorContext, custody_id: str | None = None) -> list[dict[str, Any]]:
-    t = ctx.extras["custody_tables"].outbox
+    t = custody_state(ctx).outbox
     stmt = select(t).where(t.c.status == "pending")
     if custody_id:
         stmt = stmt.where(t.c.custody_id == custody_id)
@@ -67,7 +67,7 @@ def pending(ctx: SimulatorContext, custody_id: str | None = None) -> list[dict[s
 def _finish(
     ctx: SimulatorContext, entry: dict[str, Any], *, delivered: bool, failed: bool, error: str | None
 ) -> None:
-    tabs = ctx.extras["custody_tables"]
+    tabs = custody_state(ctx)
     now = ctx.clock.now()
     with write_transaction(ctx) as s:
         row = s.execute(select(tabs.outbox.c.status).where(tabs.outbox.c.seq == entry["seq"])).first()

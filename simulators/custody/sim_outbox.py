@@ -9,6 +9,7 @@ from sqlalchemy import select
 from simulators.core.clock import isoformat
 from simulators.core.context import sim
 from simulators.custody import outbox
+from simulators.custody.store import tables
 
 bp = Blueprint("custody_sim_outbox", __name__, url_prefix="/_sim/outbox")
 
@@ -16,7 +17,7 @@ bp = Blueprint("custody_sim_outbox", __name__, url_prefix="/_sim/outbox")
 @bp.get("")
 def list_outbox() -> ResponseReturnValue:
     """Every outbox entry, oldest first."""
-    t = sim().extras["custody_tables"].outbox
+    t = tables().outbox
     with sim().db.session() as s:
         rows = s.execute(select(t).order_by(t.c.seq)).all()
     return jsonify(

@@ -33,8 +33,14 @@ from simulators.custody.tables import CustodyTables
 RECORD_HREF = "/custody-records/{id}"
 
 
+def custody_state(ctx: SimulatorContext) -> CustodyTables:
+    """The custody system's typed state (its tables) in `ctx`."""
+    return ctx.system_state(CustodyTables)
+
+
 def tables() -> CustodyTables:
-    return sim().extras["custody_tables"]
+    """The custody tables of the app handling this request."""
+    return custody_state(sim())
 
 
 @overload

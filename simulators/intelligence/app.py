@@ -70,7 +70,6 @@ def create_app(config: SimConfig | None = None) -> Flask:
         ],
         population=seeded_population(load_population),
         system_state=tables,
-        extras={"tables": tables},
     )
     app.before_request_funcs.setdefault(None, []).insert(0, _redact_writes)
     # after_request functions run last-registered first: this one runs before the core's logger.

@@ -32,6 +32,7 @@ from simulators.core.problems import Problem
 from simulators.intelligence import store
 from simulators.intelligence.access import View
 from simulators.intelligence.audit import _item as audit_entry
+from simulators.intelligence.context import intelligence_state
 from simulators.intelligence.grading import check_grading
 from simulators.intelligence.rules import raise_violations
 from simulators.intelligence.tables import IntelligenceTables
@@ -39,7 +40,7 @@ from simulators.intelligence.views import report_view, subjects_of
 
 
 def _t(ctx: Any) -> IntelligenceTables:
-    return ctx.extras["tables"]
+    return intelligence_state(ctx)
 
 
 def _held(what: str, ident: Any) -> Problem:

@@ -1,4 +1,5 @@
-"""Per-app handles of the intelligence simulator (kept in the core context's `extras`, no globals)."""
+"""Per-app handles of the intelligence simulator: its tables (the core context's typed system state)
+and its records client (the context's `extras`), no globals."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from flask import g
 
 from simulators.core.auth import Principal
-from simulators.core.context import sim
+from simulators.core.context import SimulatorContext, sim
 from simulators.core.paging import decode_cursor
 from simulators.core.problems import Problem
 from simulators.intelligence.tables import IntelligenceTables
@@ -30,9 +31,14 @@ def caller() -> Principal:
     raise RuntimeError("no authenticated principal on this request")
 
 
+def intelligence_state(ctx: SimulatorContext) -> IntelligenceTables:
+    """The intelligence system's typed state (its tables) in `ctx`."""
+    return ctx.system_state(IntelligenceTables)
+
+
 def itables() -> IntelligenceTables:
     """This app's intelligence tables."""
-    return sim().extras["tables"]
+    return intelligence_state(sim())
 
 
 def records_client() -> Any:

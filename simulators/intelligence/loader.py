@@ -15,6 +15,7 @@ from simulators.core.clock import parse_instant
 from simulators.core.context import SimulatorContext
 from simulators.intelligence import store
 from simulators.intelligence.access import scheme_of
+from simulators.intelligence.context import intelligence_state
 from simulators.intelligence.review import default_review_date
 from simulators.intelligence.tables import IntelligenceTables
 
@@ -88,4 +89,4 @@ def load_population(ctx: SimulatorContext, folder: Any) -> None:
     """The `loader` given to the core: reads the population folder's intelligence reports."""
     from simulators.population import read_records
 
-    load_reports(ctx, ctx.extras["tables"], read_records(folder, "intelligence_reports"))
+    load_reports(ctx, intelligence_state(ctx), read_records(folder, "intelligence_reports"))

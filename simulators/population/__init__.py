@@ -1,9 +1,11 @@
 """The seeded synthetic population shared by the records, custody and intelligence simulators.
 
 One spec (seed, number of people, defect rate, fixed reference time) gives one population, byte for
-byte: nominals with PNC IDs, CRO numbers, aliases and warning markers; crimes and incidents with
-POLE links; PACE-consistent custody records; 3x5x2 (and legacy 5x5x5) graded intelligence; and the
-ground truth of every injected data-quality defect. Record shapes: ``simulators.population.records``.
+byte: nominals with PNC IDs, CRO numbers, NI numbers, place of birth, nationality, self-defined and
+officer-observed ethnicity, aliases with their own dates of birth and dated warning markers; crimes
+and incidents with POLE links; PACE-consistent custody records; 3x5x2 (and legacy 5x5x5) graded
+intelligence; and the ground truth of every injected data-quality defect. Record shapes:
+``simulators.population.records``; one module per domain (``generator`` lists them).
 
 Typical use::
 

@@ -12,7 +12,6 @@ from simulators.records.api_nominals import bp as nominals_bp
 from simulators.records.api_occurrences import bp as occurrences_bp
 from simulators.records.api_peers import bp as peers_bp
 from simulators.records.bulk import RECORDS_BULK
-from simulators.records.context import TABLES_KEY
 from simulators.records.loader import load_population
 from simulators.records.tables import records_tables
 from simulators.seeded import seeded_population
@@ -34,5 +33,4 @@ def create_app(config: SimConfig | None = None) -> Flask:
         ],
         population=seeded_population(load_population),
         system_state=tables,
-        extras={TABLES_KEY: tables},
     )

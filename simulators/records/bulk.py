@@ -24,14 +24,14 @@ from simulators.core.clock import isoformat, parse_instant
 from simulators.core.problems import Problem
 from simulators.records import links as linkrules
 from simulators.records import names, nominals, occurrences
-from simulators.records.context import TABLES_KEY
+from simulators.records.context import records_state
 from simulators.records.inputs import FieldErrors, clean_cro, clean_pnc
 from simulators.records.loader import bulk_insert
 from simulators.records.tables import RecordsTables
 
 
 def _t(ctx: Any) -> RecordsTables:
-    return ctx.extras[TABLES_KEY]
+    return records_state(ctx)
 
 
 # --- export -------------------------------------------------------------------------------------

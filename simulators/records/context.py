@@ -8,17 +8,20 @@ from typing import Any
 from sqlalchemy import Connection
 
 from simulators.core.clock import parse_instant
-from simulators.core.context import sim
+from simulators.core.context import SimulatorContext, sim
 from simulators.core.events import record_event
 from simulators.core.problems import Problem
 from simulators.records.tables import RecordsTables
 
-TABLES_KEY = "records_tables"
+
+def records_state(ctx: SimulatorContext) -> RecordsTables:
+    """The records system's typed state (its tables) in `ctx`."""
+    return ctx.system_state(RecordsTables)
 
 
 def rt() -> RecordsTables:
     """The records tables of the app handling this request."""
-    return sim().extras[TABLES_KEY]
+    return records_state(sim())
 
 
 def now() -> datetime:

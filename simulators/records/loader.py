@@ -19,7 +19,7 @@ from sqlalchemy import JSON, Connection, DateTime, Table
 
 from simulators.core.context import SimulatorContext
 from simulators.domain import codelists
-from simulators.records.context import TABLES_KEY
+from simulators.records.context import records_state
 from simulators.records.nominals import name_key_rows, row_values
 
 BATCH = 5000
@@ -162,7 +162,7 @@ def load_population(ctx: SimulatorContext, folder: Path) -> None:
     """
     from simulators.population import read_records
 
-    t = ctx.extras[TABLES_KEY]
+    t = records_state(ctx)
     tables = (t.nominals, t.name_keys, t.occurrences, t.links)
     with ctx.db.transaction() as s:
         conn = s  # transactions are Core connections (simulators/core/db.py)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from bench import prism
 from bench.harness_timing import HarnessOptions
 from bench.runner import BenchOptions, run_bench
 from bench.throughput import LoadOptions
@@ -56,8 +57,11 @@ def expected_rows(role: str) -> set[str]:
         "peak RSS export",
         "peak RSS import",
         "load suite: master + 2 local workers vs one process",
+        "read nominal by id: 2 workers",
     }
     rows |= {f"{w}: {what}" for w in WORKLOADS for what in PER_WORKLOAD}
+    # Prism is installed by .ci/run (else the bench installs it with npm, or reports one row).
+    rows |= {f"{w}: vs Prism" for w in WORKLOADS} if prism.locate(install=False) else {"vs Prism"}
     return rows
 
 
@@ -87,6 +91,11 @@ def test_every_part_produces_its_rows(tmp_path: Path) -> None:
         assert by_name[f"peak RSS {system}"].value > 0
     for what in ("export", "import"):
         assert by_name[f"{what}: people/s"].value and by_name[f"peak RSS {what}"].baseline
+    two = by_name["read nominal by id: 2 workers"]
+    assert two.value and two.baseline and "0 failures" in two.note, two.note
+    for w in WORKLOADS:
+        against = by_name.get(f"{w}: vs Prism")
+        assert against is None or (against.value and against.baseline), against.note
     scaling = by_name["load suite: master + 2 local workers vs one process"]
     assert scaling.value and scaling.baseline, scaling.note  # both generators reached the target
     fuzz = by_name["fuzz records: test cases/s"]

@@ -385,3 +385,14 @@ def test_faults_are_switched_and_shown_in_words(client: Any, custody_sim: Runnin
     bad = client.post("/systems/custody/faults", data={"error_rate": "lots", "csrf_token": token})
     assert bad.status_code == 302
     assert "faults:" in client.get("/").get_data(as_text=True)  # the refusal, as a message
+
+
+def test_with_no_suite_ticked_the_run_has_the_default_suites_never_the_opt_in_ones(console_app: Any) -> None:
+    from harness.console.state import state
+    from harness.console.views_verify import _request_from_form
+    from harness.suites import ALL_SUITES, OPT_IN_SUITES
+
+    with console_app.test_request_context("/verify", method="POST", data={"role": "custody"}):
+        req = _request_from_form(state())
+    assert req.suites == list(ALL_SUITES)
+    assert not set(req.suites) & set(OPT_IN_SUITES)  # load, consumer, portability put data into a product

@@ -7,6 +7,10 @@ settings once and keeps them for the rest of that request.
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,6 +23,8 @@ from sqlalchemy import MetaData, func, select
 from simulators.core.auth import Issuer, load_or_create_key
 from simulators.core.db import Database
 from simulators.core.problems import Problem
+from simulators.core.server import free_port, wait_for_health
+from simulators.core.state import SharedState
 from simulators.core.tables import core_tables
 from simulators.core.traffic import TrafficLog
 from tests.core.conftest import start_widgets
@@ -115,11 +121,11 @@ def test_discard_drops_what_is_queued_and_a_failed_write_breaks_nothing(tmp_path
     log, db, table = _log(tmp_path)
     log._closed = True  # no writer thread: this test decides when writes happen
     with log._lock:
-        log._pending.append(_entry("/dropped"))
+        log._pending.append((_entry("/dropped"), None))
     log.discard()
     log.flush()
     with log._lock:
-        log._pending.append({"no_such_column": 1})
+        log._pending.append(({"no_such_column": 1}, None))
     log.flush()  # logged, not raised: the log must never break the exchange it records
     with db.session() as s:
         assert s.execute(select(func.count()).select_from(table)).scalar() == 0
@@ -135,3 +141,82 @@ def test_a_cached_token_still_expires(tmp_path: Path, monkeypatch: pytest.Monkey
     with pytest.raises(Problem) as caught:
         issuer.verify(token)
     assert caught.value.status == 401
+
+
+def _two_states(tmp_path: Path) -> tuple[SharedState, SharedState]:
+    """Two `SharedState`s on one SQLite file, as two worker processes would hold them."""
+    states = []
+    for _ in range(2):
+        metadata = MetaData()
+        tables = core_tables(metadata, "t")
+        db = Database(f"sqlite:///{tmp_path / 't.db'}", metadata)
+        db.create_all()
+        states.append(SharedState(db, tables.state))
+    return states[0], states[1]
+
+
+def test_settings_are_read_again_only_after_a_change(tmp_path: Path, monkeypatch) -> None:
+    a, b = _two_states(tmp_path)
+    reads = []
+    real_read = b._read
+    monkeypatch.setattr(b, "_read", lambda: reads.append(1) or real_read())
+    assert b.get("faults") is None and b.get("quirks") is None and b.get("clock") is None
+    assert len(reads) == 1  # the unchanged table is not queried again
+    a.put("faults", {"down": True})
+    assert b.get("faults") == {"down": True} and len(reads) == 2  # the stamp moved: read again
+    assert b.get("faults") == {"down": True} and len(reads) == 2
+    for n in range(20):  # changes in quick succession (within one timer tick) are each seen
+        a.put("clock", {"offset_seconds": n})
+        assert b.get("clock") == {"offset_seconds": n}
+
+
+def _children(pid: int) -> list[int]:
+    text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    return [int(p) for p in text.split()]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("granian") is None, reason="granian is not installed")
+def test_two_worker_processes_behind_one_port_act_as_one_system(tmp_path: Path) -> None:
+    """`python -m simulators.serve --workers 2` (what `interop up --workers 2` runs): every
+    request on a fresh connection may reach either process; all see one clock, one fault plan
+    and one traffic log."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "INTEROP_HOME": str(tmp_path),
+        "INTEROP_POPULATION": "30",
+        "PACT_DO_NOT_TRACK": "true",
+    }
+    cmd = [sys.executable, "-m", "simulators.serve", "records", "--port", str(port), "--workers", "2"]
+    with open(tmp_path / "serve.log", "wb") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_for_health(url, 120, alive=lambda: proc.poll() is None, ok_only=True)
+        deadline = time.monotonic() + 30
+        while len(_children(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(_children(proc.pid)) == 2
+        key = Issuer.from_key_file(tmp_path / "issuer-key.json")
+        headers = {"Authorization": f"Bearer {key.issue('c', ['records:read'])}"}
+
+        def fresh(method: str, path: str, **kw: object) -> requests.Response:
+            with requests.Session() as s:  # a new connection each time: either worker may answer
+                return s.request(method, url + path, timeout=10, **kw)
+
+        assert fresh("PUT", "/_sim/clock", json={"now": "2025-03-01T09:00:00Z", "frozen": True}).ok
+        assert {fresh("GET", "/_sim/clock").json()["now"] for _ in range(12)} == {"2025-03-01T09:00:00+00:00"}
+        assert fresh("PUT", "/_sim/faults", json={"down": True}).ok
+        assert {fresh("GET", "/nominals?surname=Smith", headers=headers).status_code for _ in range(12)} == {
+            503
+        }
+        assert fresh("PUT", "/_sim/faults", json={}).ok
+        assert fresh("DELETE", "/_sim/traffic").status_code in (200, 204)
+        for n in range(12):
+            fresh("GET", f"/nominals/missing-{n}", headers=headers)
+        items = fresh("GET", "/_sim/traffic?limit=100").json()["items"]
+        assert sorted(i["path"] for i in items) == sorted(f"/nominals/missing-{n}" for n in range(12))
+    finally:
+        proc.terminate()
+        proc.wait(20)

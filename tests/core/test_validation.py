@@ -57,3 +57,20 @@ def test_response_validation_can_log_only(tmp_path):
         assert broken.invalid_responses()  # still recorded for the tests to see
     finally:
         broken.stop(check_responses=False)
+
+
+def test_a_deferred_breach_is_logged_and_recorded_after_the_answer(tmp_path, caplog):
+    """In "log" mode the traffic-log writer validates the response: the answer does not wait."""
+    broken = start_widgets(tmp_path, break_response=True, response_validation="log")
+    try:
+        with caplog.at_level("ERROR", logger="interop.simulator"):
+            r = requests.post(
+                broken.url + "/widgets", json={"name": "a"}, headers=broken.headers("widgets:write")
+            )
+            assert r.status_code == 201
+            bad = broken.invalid_responses()  # flushes: the writer validates, then stores
+        assert len(bad) == 1 and bad[0]["response_valid"] is False
+        assert any("response" in e for e in bad[0]["errors"])
+        assert any("RESPONSE BREAKS widgets.yaml on POST /widgets" in m for m in caplog.messages)
+    finally:
+        broken.stop(check_responses=False)

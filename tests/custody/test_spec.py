@@ -29,7 +29,9 @@ def test_every_secured_operation_documents_its_failures():
             assert {"400", "401", "403", "500", "503"} <= codes, (method, path)
             if "{custody_id}" in path:
                 assert "404" in codes, (method, path)
-            if method == "post":
+            # Bulk export and import are the shared operations of common.yaml: they refuse a bad body
+            # with 400 and never apply a domain rule (tests/portability checks their answers).
+            if method == "post" and not path.startswith("/bulk/"):
                 assert {"415", "422"} <= codes, (method, path)
             assert op.get("operationId") and op.get("summary") and op.get("tags"), (method, path)
 

@@ -457,6 +457,7 @@ SUBPROCESS_CASES = {
     "pact is not JSON": ["verify", "--role", "records", "--pact", "<file>"],
     "pact is not a pact": ["verify", "--role", "records", "--pact", "<not-a-pact>"],
     "population huge": ["up", "--population", "1" + "0" * 40],
+    "workers zero": ["up", "--workers", "0"],
 }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from simulators.core.config import SimConfig
 from simulators.intelligence import create_app
+from simulators.intelligence.context import intelligence_state
 from simulators.intelligence.grading import check_grading
 from simulators.intelligence.loader import load_reports
 from simulators.population import PopulationSpec, ensure_population, read_records
@@ -78,10 +79,10 @@ def test_bulk_load_stores_every_report_and_subject(tmp_path: Path):
     )
     app = create_app(config)
     ctx = app.extensions["interop"]
-    count = load_reports(ctx, ctx.extras["tables"], _synthetic(13000))
+    count = load_reports(ctx, intelligence_state(ctx), _synthetic(13000))
     assert count == 13000
     with ctx.db.session() as s:
         from sqlalchemy import func, select
 
-        assert s.execute(select(func.count()).select_from(ctx.extras["tables"].subjects)).scalar() == 26000
+        assert s.execute(select(func.count()).select_from(intelligence_state(ctx).subjects)).scalar() == 26000
     ctx.close()

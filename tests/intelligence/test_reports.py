@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from simulators.intelligence.context import intelligence_state
 from tests.intelligence.conftest import READ, RESTRICTED, WRITE, call, new_report, nominal, submit
 
 
@@ -255,7 +256,7 @@ def test_patch_needs_if_match_and_keeps_every_version(fresh, records_stub):
     # Stale ETag after a change.
     r = call(fresh, "PATCH", path, WRITE, json={"sanitised_text": "Again."}, headers={"If-Match": '"v1"'})
     assert r.status_code == 412
-    versions = fresh.ctx.extras["tables"].versions
+    versions = intelligence_state(fresh.ctx).versions
     with fresh.ctx.db.session() as s:
         kept = s.execute(versions.select().where(versions.c.report_id == rid)).all()
     assert [(v.version, v.snapshot["sanitised_text"]) for v in kept] == [(1, created["text"])]

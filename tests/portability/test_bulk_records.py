@@ -15,6 +15,7 @@ import requests
 
 from simulators.clients.bulk import BulkClient, BulkError
 from simulators.core.spec import load_spec
+from simulators.records.nominals import IDENTITY_DETAILS
 from tests.portability.bulk_support import EXPORT, IMPORT, add_history, by_id, client
 from tests.simkit import start_system
 
@@ -91,6 +92,9 @@ def test_the_export_holds_merges_aliases_links_and_versions(exported, systems) -
     assert [m["duplicate_id"] for m in a["merge"].values()] == [made["duplicate"]]
     kinds = {lk["entity_type"] for lk in a["occurrence"][made["occurrence"]]["links"]}
     assert {"object", "location", "person"} <= kinds
+    # The identity details of 1.1.0 travel (the field-by-field test above compares them after import).
+    for detail in IDENTITY_DETAILS:
+        assert any(n[detail] is not None for n in a["nominal"].values()), detail
     # Survivors come before the nominals merged into them.
     order = [json.loads(raw)["nominal_id"] for raw in files["nominal"].read_bytes().splitlines()]
     assert order.index(made["survivor"]) < order.index(made["duplicate"])

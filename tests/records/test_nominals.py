@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from simulators.records.context import records_state
 from tests.records.conftest import Api, R, W, person, unique_cro, unique_pnc
 
 
@@ -240,7 +241,7 @@ def test_patch_to_a_pnc_id_held_elsewhere_conflicts(api: Api) -> None:
 
 def test_patch_of_a_legacy_record_keeps_values_it_does_not_touch(api: Api, records) -> None:  # type: ignore[no-untyped-def]
     """A loaded record may hold a non-canonical postcode; an unrelated change must still work."""
-    t = records.ctx.extras["records_tables"]
+    t = records_state(records.ctx)
     n = api.create()
     with records.ctx.db.transaction() as s:
         s.execute(
