@@ -41,6 +41,7 @@ from simulators.core.auth import Issuer
 from simulators.core.config import SYSTEMS
 from simulators.core.server import free_port
 from simulators.population import PopulationSpec
+from simulators.population.io import MANIFEST
 
 PART = "bigpop"
 REPO = Path(__file__).resolve().parent.parent
@@ -81,7 +82,7 @@ def measure_bigpop(
     people: int, seed: int, home: Path, options: LoadOptions, log: Callable[[str], None]
 ) -> list[Figure]:
     cache = home / "population"
-    cached = (cache / PopulationSpec(seed=seed, people=people).cache_key() / "manifest.json").is_file()
+    cached = (cache / PopulationSpec(seed=seed, people=people).cache_key() / MANIFEST).is_file()
     log(f"  generating {people:,} people")
     gen = generate(people, seed, cache)
     log(f"  generated in {gen['seconds']:.1f} s (peak RSS {gen['peak_rss_mb']:.0f} MB)")

@@ -85,6 +85,7 @@ def measure_workers(
     ratio = ratio_of(two, one)
     loadgen = "wrk, 1 thread" if tool == "wrk" else "Python generator, 16 threads"
     return [
+        *_against_prism(two, reqs, headers, options, tool, log),
         Figure(
             PART,
             "read nominal by id: 2 workers",
@@ -96,5 +97,39 @@ def measure_workers(
             at_least(ratio, TARGET) if not failures else False,
             note=f"records alone, granian; 1 worker: {', '.join(f'{r:,.0f}' for r in rates[1])}; "
             f"{os.cpu_count()} cores shared with the load generator ({loadgen}); {failures} failures",
+        ),
+    ]
+
+
+def _against_prism(
+    two: float, reqs: list, headers: dict, options: LoadOptions, tool: str, log: Callable[[str], None]
+) -> list[Figure]:
+    """Two workers' read rate against Prism's on the same reads, measured right after (bench/prism.py)."""
+    from bench.prism import PRISM_VERSION, READ_TARGET, PrismServer, locate
+
+    binary = locate()
+    name = "read nominal by id, 2 workers: vs Prism"
+    if binary is None:
+        return [Figure(PART, name, None, note="not available: Prism is not installed")]
+    server = PrismServer(binary, "records")
+    try:
+        if options.warmup > 0:
+            run_python(_plan(server.url, reqs, headers, options.warmup, options))
+        prism = peak_run(_plan(server.url, reqs, headers, options.duration, options), tool).rps
+    finally:
+        server.stop()
+    log(f"  read nominal by id: Prism {prism:,.0f} req/s")
+    ratio = ratio_of(two, prism)
+    return [
+        Figure(
+            PART,
+            name,
+            two,
+            "req/s",
+            prism,
+            ratio,
+            f">= {READ_TARGET}x",
+            at_least(ratio, READ_TARGET),
+            note=f"Prism {PRISM_VERSION} mocking contracts/bundled/records.json, measured after the workers",
         )
     ]

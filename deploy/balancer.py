@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import json
 import signal
@@ -33,10 +34,8 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
     except (ConnectionError, OSError):
         pass
     finally:
-        try:
+        with contextlib.suppress(ConnectionError, OSError):
             writer.close()
-        except (ConnectionError, OSError):
-            pass
 
 
 def _route(port: str, backends: list[tuple[str, int]]):  # type: ignore[no-untyped-def]
@@ -49,7 +48,7 @@ def _route(port: str, backends: list[tuple[str, int]]):  # type: ignore[no-untyp
             host, bport = backends[(start + i) % len(backends)]
             try:
                 up_r, up_w = await asyncio.wait_for(asyncio.open_connection(host, bport), CONNECT_TIMEOUT_S)
-            except (OSError, asyncio.TimeoutError):
+            except (OSError, TimeoutError):
                 continue
             counts[f"{host}:{bport}"] += 1
             await asyncio.gather(_pipe(client_r, up_w), _pipe(up_r, client_w))

@@ -62,6 +62,7 @@ def expected_rows(role: str) -> set[str]:
     rows |= {f"{w}: {what}" for w in WORKLOADS for what in PER_WORKLOAD}
     # Prism is installed by .ci/run (else the bench installs it with npm, or reports one row).
     rows |= {f"{w}: vs Prism" for w in WORKLOADS} if prism.locate(install=False) else {"vs Prism"}
+    rows.add("read nominal by id, 2 workers: vs Prism")
     return rows
 
 
@@ -122,3 +123,26 @@ def test_command_line_rejects_an_unknown_part() -> None:
     )
     assert proc.returncode == 2
     assert "unknown part 'nonsense'" in proc.stderr
+
+
+def test_the_bigpop_part_produces_its_rows(tmp_path: Path) -> None:
+    """`--parts bigpop` at toy size: generation, load, search and memory rows, all filled in."""
+    options = BenchOptions(
+        parts=("bigpop",),
+        bigpop_people=100,
+        home=tmp_path / "home",
+        load=LoadOptions(duration=0.5, warmup=0.0, connections=2, sample=20),
+    )
+    report = run_bench(options, Console(record=True, width=220))
+    by_name = {f.name: f for f in report.figures}
+    assert set(by_name) == {
+        "generate 100 people",
+        "load 100 people",
+        "name search: requests/s",
+        "name search: p99 at half peak",
+        "peak RSS records",
+        "peak RSS custody",
+        "peak RSS intelligence",
+    }
+    assert all(f.value for f in by_name.values()), [(f.name, f.note) for f in by_name.values() if not f.value]
+    assert "0 failures" in by_name["name search: p99 at half peak"].note
