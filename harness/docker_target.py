@@ -252,7 +252,7 @@ def _deferred_interrupts() -> Iterator[None]:
         raise SystemExit(128 + received[0])
 
 
-def _remove(container: Container, log_path: Path) -> None:
+def remove_keeping_logs(container: Container, log_path: Path) -> None:
     """Keep the logs, then remove the container (force: it may still run).
 
     Never raises (the run's own outcome matters more); says so on stderr if the container stays.
@@ -359,7 +359,7 @@ def docker_target(
             finally:
                 if container is not None:
                     with _deferred_interrupts():
-                        _remove(container, log_path)
+                        remove_keeping_logs(container, log_path)
     finally:
         client.close()
 

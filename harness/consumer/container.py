@@ -12,7 +12,6 @@ report folder's file.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shlex
 import socket
@@ -29,10 +28,10 @@ from harness.docker_target import (
     LABEL_HOST,
     LABEL_PID,
     NETWORKS,
-    container_logs,
     docker_client,
     find_image,
     host_gateway_address,
+    remove_keeping_logs,
 )
 from harness.errors import InteropError
 
@@ -121,7 +120,4 @@ def run_container(
     except KeyboardInterrupt:
         return None
     finally:
-        with contextlib.suppress(OSError):
-            log_path.write_text(container_logs(container), encoding="utf-8")
-        with contextlib.suppress(Exception):
-            container.remove(force=True, v=True)
+        remove_keeping_logs(container, log_path)

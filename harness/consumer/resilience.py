@@ -173,27 +173,36 @@ def lost_work(exchanges: list[Exchange], facts: RunFacts) -> list[Defect] | None
     if facts.claims is None:
         return None
     done = [e for e in _calls(exchanges) if 200 <= e.status < 300]
-    lost: list[tuple[Any, Exchange]] = []
+    bases = {e.system: e.base_url for e in exchanges}
+    lost: dict[tuple[str, ...], tuple[dict[str, Any], int]] = {}  # first claim and count per action
     for claim in facts.claims:
         if not any(_fulfils(e, claim) for e in done):
-            system, method, path = claim["system"], claim["method"].upper(), claim["path"]
-            ghost = Exchange(system, "", 0, "", method, path, "", None, 0, 0.0, None)
-            ghost_id = str(claim.get("id") or "")
-            lost.append(((system, method, path, ghost_id), _with_claim(ghost, claim)))
-    return [
-        Defect(
-            "CON-NO-LOST-WORK",
-            "error",
-            f"{e.method} {e.path} was reported done but never reached {e.system}",
-            f"The product listed this action as done ({(e.request_body or '')[:300]}), but the "
-            f"{e.system} system never answered such a request with a success, during or after the "
-            "faults. Queue work a system could not take and send it when the system is back."
-            + _times(n, "such actions"),
-            e,
-            n,
+            key = (claim["system"], claim["method"].upper(), claim["path"], str(claim.get("id") or ""))
+            first, n = lost.get(key, (claim, 0))
+            lost[key] = (first, n + 1)
+    out = []
+    for (system, method, path, _), (claim, n) in lost.items():
+        fields = claim.get("request")
+        # The action as the product claimed it: what a reproduction would have to send.
+        claimed = Exchange(
+            system, bases.get(system, ""), 0, "", method, path, "", None, 0, 0.0, None,
+            request_body=json.dumps(fields, ensure_ascii=False) if isinstance(fields, dict) else None,
+        )  # fmt: skip
+        out.append(
+            Defect(
+                "CON-NO-LOST-WORK",
+                "error",
+                f"{method} {path} was reported done but never reached {system}",
+                f"The product listed this action as done ({json.dumps(claim, sort_keys=True)[:300]}), but "
+                f"the {system} system never answered such a request with a success, during or after the "
+                "faults. Queue work a system could not take and send it when the system is back."
+                + _times(n, "such actions"),
+                claimed,
+                n,
+                extra={"claim": claim},
+            )
         )
-        for e, n in _grouped(lost)
-    ]
+    return out
 
 
 def _fulfils(e: Exchange, claim: dict[str, Any]) -> bool:
@@ -211,19 +220,13 @@ def _fulfils(e: Exchange, claim: dict[str, Any]) -> bool:
     return True
 
 
-def _with_claim(ghost: Exchange, claim: dict[str, Any]) -> Exchange:
-    from dataclasses import replace
-
-    return replace(ghost, request_body=json.dumps(claim, sort_keys=True)[:2000])
-
-
 def recovery(exchanges: list[Exchange], facts: RunFacts) -> list[Defect] | None:
     ended = [w for w in facts.faults if w.end is not None]
     if not ended:
         return None
     calls = _calls(exchanges)
     last = max([facts.observed_until or 0.0, *(e.started for e in exchanges)])
-    stuck: list[tuple[Any, Exchange]] = []
+    stuck: dict[tuple[str, str], tuple[Exchange, str, int]] = {}  # exchange shown, story, count
     judged = False
     for w in ended:
         assert w.end is not None
@@ -234,7 +237,9 @@ def recovery(exchanges: list[Exchange], facts: RunFacts) -> list[Defect] | None:
         after = [e for e in calls if e.system == w.system and e.started >= w.end]
         if not any(200 <= e.status < 300 for e in after):
             shown = after[-1] if after else before[-1]
-            stuck.append(((w.system, w.what), _with_window(shown, w, len(after))))
+            key = (w.system, w.what)
+            first, story, n = stuck.get(key, (shown, _story(shown, w, len(after)), 0))
+            stuck[key] = (first, story, n + 1)
     if not judged:
         return None
     return [
@@ -242,29 +247,25 @@ def recovery(exchanges: list[Exchange], facts: RunFacts) -> list[Defect] | None:
             "CON-RECOVERS",
             "error",
             f"The product stopped working with {e.system} after a fault ended",
-            f"{e.request_body}" + _times(n, "such faults"),
+            story + _times(n, "such faults"),
             e,
             n,
         )
-        for e, n in _grouped(stuck)
+        for e, story, n in stuck.values()
     ]
 
 
-def _with_window(e: Exchange, w: FaultWindow, calls_after: int) -> Exchange:
-    from dataclasses import replace
-
+def _story(e: Exchange, w: FaultWindow, calls_after: int) -> str:
     if calls_after:
-        story = (
+        return (
             f"After the fault ({w.what}) ended on {w.system}, the product's {calls_after} calls there all "
             f"failed; the last answered {e.status}. A product must recover by itself: fetch a new token on "
             "a 401 `invalid_token`, and retry what failed once the system is back."
         )
-    else:
-        story = (
-            f"The product called {w.system} successfully before the fault ({w.what}), and never again after "
-            "it ended. A product must recover by itself: retry with back-off, don't give up for good."
-        )
-    return replace(e, request_body=story)
+    return (
+        f"The product called {w.system} successfully before the fault ({w.what}), and never again after "
+        "it ended. A product must recover by itself: retry with back-off, don't give up for good."
+    )
 
 
 def resilience_duties(facts: RunFacts) -> tuple[Duty, ...]:

@@ -59,6 +59,8 @@ def test_a_sloppy_product_under_faults_gets_each_defect_once_with_its_exchange(t
     assert "Okonkwo" in lost["detail"] and "Ferreira" not in lost["detail"]
     stuck = found["CON-RECOVERS"][0]
     assert stuck["extra"]["exchange"]["status"] == 401 and "expire_tokens" in stuck["detail"]
+    assert "--data" not in stuck["reproduce"]  # the GET it shows, as sent: no report text as a body
+    assert "Okonkwo" in lost["reproduce"] and lost["extra"]["claim"]["request"]["surname"] == "Okonkwo"
     assert report["verdict"] == "fail"
 
 
